@@ -1,0 +1,266 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/sitrep/sitrep/store"
+)
+
+// client is one websocket connection to a room.
+type client struct {
+	id   string
+	role Role
+	name string // guarded by the room's mu
+
+	send    chan []byte
+	sock    Socket
+	metrics *metrics
+
+	quitOnce sync.Once
+	quit     chan struct{}
+	code     int
+	reason   string
+}
+
+// enqueue queues msg without waiting. A client whose queue is full is too
+// slow: it is closed and catches up when it reconnects, so it cannot hold
+// back anyone else.
+func (c *client) enqueue(msg []byte) {
+	select {
+	case c.send <- msg:
+	default:
+		c.stop(CloseTryAgainLater, "too slow to keep up; reconnect to catch up")
+	}
+}
+
+// stop asks the connection's writer to close it with code and reason. Only
+// the first call counts.
+func (c *client) stop(code int, reason string) {
+	c.quitOnce.Do(func() {
+		c.code, c.reason = code, reason
+		close(c.quit)
+		if code == CloseTryAgainLater {
+			// The writer may be blocked on this very client's socket, so
+			// the close cannot wait for it to look at quit.
+			c.metrics.slowClosed.Inc()
+			go func() { _ = c.sock.Close(code, reason) }()
+		}
+	})
+}
+
+// Serve runs one websocket connection to incident id until it closes. The
+// first message must be a hello with a token that opens the incident.
+func (h *Hub) Serve(ctx context.Context, sock Socket, id string) {
+	h.conns.Add(1)
+	defer h.conns.Done()
+	connID := "c-" + uuid.NewString()
+	log := h.log.With("incident", id, "conn", connID)
+	if h.isClosing() {
+		_ = sock.Close(CloseRestart, "server restarting")
+		return
+	}
+
+	hello, err := h.readHello(ctx, sock)
+	if err != nil {
+		log.Info("connection rejected", "reason", err.Error())
+		_ = sock.Close(ClosePolicy, err.Error())
+		return
+	}
+	room, err := h.acquire(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		log.Info("connection rejected", "reason", "unknown incident")
+		_ = sock.Close(ClosePolicy, "invalid or revoked link")
+		return
+	}
+	if err != nil {
+		log.Error("loading incident failed", "err", err)
+		_ = sock.Close(CloseTryAgainLater, "the database is unavailable; try again shortly")
+		return
+	}
+	defer h.release(room)
+	role := room.roleOf(hello.Token)
+	if role == "" {
+		log.Info("connection rejected", "reason", "token does not match")
+		_ = sock.Close(ClosePolicy, "invalid or revoked link")
+		return
+	}
+	name := hello.Name
+	if role == RoleView {
+		name = ""
+	}
+
+	c := &client{id: connID, role: role, name: name, send: make(chan []byte, h.cfg.SendQueue),
+		sock: sock, metrics: h.metrics, quit: make(chan struct{})}
+	h.metrics.connections.WithLabelValues(string(role)).Inc()
+	defer h.metrics.connections.WithLabelValues(string(role)).Dec()
+	log.Info("connection opened", "role", role, "since", hello.Since)
+
+	room.join(c, hello.Since)
+	if h.isClosing() {
+		c.stop(CloseRestart, "server restarting")
+	}
+	connCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wrote := make(chan struct{})
+	go func() {
+		defer close(wrote)
+		h.write(connCtx, c, sock, log)
+	}()
+	go h.ping(connCtx, c, sock, log)
+
+	h.read(connCtx, c, room, sock, log)
+	c.stop(CloseNormal, "")
+	<-wrote
+	room.leave(c)
+	log.Info("connection closed", "code", c.code, "reason", c.reason)
+}
+
+func (h *Hub) readHello(ctx context.Context, sock Socket) (*helloMsg, error) {
+	ctx, cancel := context.WithTimeout(ctx, h.cfg.HelloTimeout)
+	defer cancel()
+	data, err := sock.Read(ctx)
+	if err != nil {
+		return nil, errors.New("no hello message in time")
+	}
+	typ, msg, derr := decode(data)
+	if derr != nil {
+		return nil, derr
+	}
+	if typ != typeHello {
+		return nil, errors.New("the first message must be hello")
+	}
+	hello := msg.(*helloMsg)
+	if hello.Token == "" {
+		return nil, errors.New("hello: token is required")
+	}
+	if hello.Since < 0 {
+		return nil, errors.New("hello: since must be 0 or more")
+	}
+	if hello.Name == "" {
+		hello.Name = "anonymous"
+	}
+	if why := validName(hello.Name); why != "" {
+		return nil, errors.New("hello: name " + why)
+	}
+	return hello, nil
+}
+
+// read handles the client's messages until the connection closes.
+func (h *Hub) read(ctx context.Context, c *client, room *Room, sock Socket, log *slog.Logger) {
+	for {
+		data, err := sock.Read(ctx)
+		if errors.Is(err, errBinary) {
+			h.reject(c, log, "", CodeBadMessage, "message", err.Error())
+			continue
+		}
+		if err != nil {
+			if code := closeStatus(err); code == -1 && ctx.Err() == nil {
+				log.Info("connection read ended", "err", err)
+			}
+			return
+		}
+		typ, msg, derr := decode(data)
+		if derr != nil {
+			h.reject(c, log, "", CodeBadMessage, derr.field, derr.message)
+			continue
+		}
+		switch m := msg.(type) {
+		case *changeMsg:
+			if c.role != RoleEdit {
+				h.reject(c, log, m.ID, CodeForbidden, "token", "this link only views the incident; changes need the edit link")
+				continue
+			}
+			room.submit(ctx, c, m.Change)
+		case *nameMsg:
+			if c.role != RoleEdit {
+				h.reject(c, log, "", CodeForbidden, "token", "only editors have a display name")
+				continue
+			}
+			if why := validName(m.Name); why != "" {
+				h.reject(c, log, "", CodeBadMessage, "name", why)
+				continue
+			}
+			room.rename(c, m.Name)
+		case *timeMsg:
+			c.enqueue(encode(timeMsg{Type: typeTime, T: m.T, Server: time.Now().UnixMilli()}))
+		default:
+			h.reject(c, log, "", CodeBadMessage, "type", typ+" is only allowed as the first message")
+		}
+	}
+}
+
+func (h *Hub) reject(c *client, log *slog.Logger, changeID, code, field, message string) {
+	h.metrics.rejected.WithLabelValues(code).Inc()
+	log.Info("message rejected", "code", code, "field", field, "reason", message)
+	c.enqueue(encode(errorMsg{Type: "error", ID: changeID, Code: code, Field: field, Message: message}))
+}
+
+// write sends queued messages until the client stops, then closes the
+// socket. On a restart it first sends what is already queued.
+func (h *Hub) write(ctx context.Context, c *client, sock Socket, log *slog.Logger) {
+	send := func(msg []byte) bool {
+		wctx, cancel := context.WithTimeout(ctx, h.cfg.WriteTimeout)
+		defer cancel()
+		if err := sock.Write(wctx, msg); err != nil {
+			if ctx.Err() == nil {
+				log.Info("write failed", "err", err)
+			}
+			_ = sock.CloseNow()
+			return false
+		}
+		h.metrics.sent.Inc()
+		return true
+	}
+	for {
+		select {
+		case msg := <-c.send:
+			if !send(msg) {
+				return
+			}
+		case <-c.quit:
+			if c.code != CloseTryAgainLater {
+				for drained := false; !drained; {
+					select {
+					case msg := <-c.send:
+						if !send(msg) {
+							return
+						}
+					default:
+						drained = true
+					}
+				}
+			}
+			_ = sock.Close(c.code, c.reason)
+			return
+		}
+	}
+}
+
+// ping checks that the peer still answers. A peer that does not answer
+// within PongTimeout is dropped, and its reader returns.
+func (h *Hub) ping(ctx context.Context, c *client, sock Socket, log *slog.Logger) {
+	t := time.NewTicker(h.cfg.PingInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-c.quit:
+			return
+		case <-t.C:
+			pctx, cancel := context.WithTimeout(ctx, h.cfg.PongTimeout)
+			err := sock.Ping(pctx)
+			cancel()
+			if err != nil && ctx.Err() == nil {
+				log.Info("ping failed, dropping connection", "err", err)
+				_ = sock.CloseNow()
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,213 @@
+// Package hub runs the websocket side of sitrep: one room per open incident,
+// where every accepted change is stored first and then broadcast to each
+// connection through its own bounded queue.
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/sitrep/sitrep/board"
+	"github.com/sitrep/sitrep/store"
+	"github.com/sitrep/sitrep/token"
+)
+
+// Store is what the hub needs of the database.
+type Store interface {
+	LoadIncident(ctx context.Context, id string) (*store.Incident, error)
+	InsertChange(ctx context.Context, incident string, a *board.Applied) error
+	ChangesAfter(ctx context.Context, incident string, seq int64) ([]board.Applied, error)
+	SaveSnapshot(ctx context.Context, id string, seq int64, records []board.Record) error
+	SaveSummary(ctx context.Context, id string, seq int64, header *board.Record) error
+}
+
+// Config holds the hub's timings and limits. Zero fields take the defaults
+// DefaultConfig gives.
+type Config struct {
+	HelloTimeout time.Duration // time a new connection has to send hello; default 10s
+	PingInterval time.Duration // time between pings; default 10s
+	PongTimeout  time.Duration // time a pong may take before the connection counts as dead; default 5s
+	WriteTimeout time.Duration // time one message write may take; default 10s
+	SendQueue    int           // messages queued per connection before it counts as too slow; default 512
+}
+
+// DefaultConfig returns the timings and limits docs/api.md documents. A dead
+// connection is noticed within PingInterval+PongTimeout, 15 seconds.
+func DefaultConfig() Config {
+	return Config{HelloTimeout: 10 * time.Second, PingInterval: 10 * time.Second, PongTimeout: 5 * time.Second,
+		WriteTimeout: 10 * time.Second, SendQueue: 512}
+}
+
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.HelloTimeout <= 0 {
+		c.HelloTimeout = d.HelloTimeout
+	}
+	if c.PingInterval <= 0 {
+		c.PingInterval = d.PingInterval
+	}
+	if c.PongTimeout <= 0 {
+		c.PongTimeout = d.PongTimeout
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = d.WriteTimeout
+	}
+	if c.SendQueue <= 0 {
+		c.SendQueue = d.SendQueue
+	}
+	return c
+}
+
+// Hub owns the open incidents' rooms.
+type Hub struct {
+	store   Store
+	log     *slog.Logger
+	cfg     Config
+	metrics *metrics
+
+	mu      sync.Mutex
+	rooms   map[string]*Room
+	closing bool
+	conns   sync.WaitGroup
+}
+
+// New returns a hub that keeps incidents in st and registers its metrics with reg.
+func New(st Store, log *slog.Logger, reg prometheus.Registerer, cfg Config) *Hub {
+	return &Hub{store: st, log: log, cfg: cfg.withDefaults(), metrics: newMetrics(reg), rooms: map[string]*Room{}}
+}
+
+// acquire returns the loaded room of incident id, loading it if no
+// connection holds it yet. Each successful acquire needs one release.
+func (h *Hub) acquire(ctx context.Context, id string) (*Room, error) {
+	h.mu.Lock()
+	r, ok := h.rooms[id]
+	if !ok {
+		r = newRoom(id, h)
+		h.rooms[id] = r
+		loadCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		go func() {
+			defer cancel()
+			r.load(loadCtx)
+		}()
+	}
+	r.refs++
+	h.mu.Unlock()
+
+	select {
+	case <-r.ready:
+	case <-ctx.Done():
+		h.release(r)
+		return nil, ctx.Err()
+	}
+	if r.loadErr != nil {
+		h.release(r)
+		return nil, r.loadErr
+	}
+	return r, nil
+}
+
+// release drops one hold on r. The last one closes the room after writing
+// a snapshot of its unsaved changes.
+func (h *Hub) release(r *Room) {
+	h.mu.Lock()
+	r.refs--
+	last := r.refs == 0
+	if last {
+		delete(h.rooms, r.id)
+	}
+	h.mu.Unlock()
+	if last && r.loadErr == nil {
+		r.flush()
+	}
+}
+
+// Incident is a copy of an incident's current state as one role may see it.
+type Incident struct {
+	ID      string
+	Role    Role
+	Seq     int64
+	Records []board.Record
+}
+
+// ErrNoAccess means a token does not open the incident, or the incident
+// does not exist; the two are not told apart, so ids cannot be probed.
+var ErrNoAccess = errors.New("no incident with this id opens with this token")
+
+// Lookup returns incident id as the holder of tok may see it, from the open
+// room when there is one, so it is as current as any screen.
+func (h *Hub) Lookup(ctx context.Context, id, tok string) (*Incident, error) {
+	r, err := h.acquire(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrNoAccess
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer h.release(r)
+	role := r.roleOf(tok)
+	if role == "" {
+		return nil, ErrNoAccess
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := &Incident{ID: id, Role: role, Seq: r.inc.Board.Seq}
+	if role == RoleView {
+		out.Records = r.inc.Board.PublicRecords()
+	} else {
+		out.Records = r.inc.Board.Records()
+	}
+	return out, nil
+}
+
+// roleOf returns what tok allows on the room's incident, or "" for nothing.
+func (r *Room) roleOf(tok string) Role {
+	switch {
+	case token.Matches(tok, r.inc.EditTokenHash):
+		return RoleEdit
+	case token.Matches(tok, r.inc.ViewTokenHash):
+		return RoleView
+	}
+	return ""
+}
+
+// Shutdown closes every connection with a close frame saying the server is
+// restarting, after the messages already queued for it, and waits until
+// each connection's handler has returned and its room is saved.
+func (h *Hub) Shutdown(ctx context.Context) error {
+	h.mu.Lock()
+	h.closing = true
+	rooms := make([]*Room, 0, len(h.rooms))
+	for _, r := range h.rooms {
+		rooms = append(rooms, r)
+	}
+	h.mu.Unlock()
+	for _, r := range rooms {
+		r.mu.Lock()
+		for c := range r.clients {
+			c.stop(CloseRestart, "server restarting")
+		}
+		r.mu.Unlock()
+	}
+	done := make(chan struct{})
+	go func() {
+		h.conns.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("hub: connections still open at shutdown deadline: %w", ctx.Err())
+	}
+}
+
+func (h *Hub) isClosing() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.closing
+}

@@ -1,0 +1,270 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/sitrep/sitrep/board"
+	"github.com/sitrep/sitrep/store"
+)
+
+// ringSize is how many recent changes a room keeps in memory, so that a
+// client reconnecting after missing fewer than this many receives only the
+// changes it missed instead of the whole incident.
+const ringSize = 1024
+
+// snapshotEvery is how many changes may pile up before the room writes a
+// snapshot, which bounds how many changes loading the incident replays.
+const snapshotEvery = 200
+
+// Room is one open incident: its board and the clients connected to it.
+type Room struct {
+	id   string
+	hub  *Hub
+	refs int // connections holding the room; guarded by hub.mu
+
+	ready   chan struct{} // closed once loaded
+	loadErr error
+
+	// writeMu serializes changes so they are stored in sequence order. It is
+	// held while the database stores a change; mu is not, so joins and
+	// broadcasts go on meanwhile.
+	writeMu sync.Mutex
+
+	mu           sync.Mutex // guards everything below
+	inc          *store.Incident
+	clients      map[*client]struct{}
+	ring         []*board.Applied // the last ringSize changes, oldest first
+	recent       map[string]int64 // change id to sequence number, for the changes in ring
+	snapshotSeq  int64            // sequence number of the last snapshot written or loaded
+	snapshotting bool
+}
+
+func newRoom(id string, h *Hub) *Room {
+	return &Room{id: id, hub: h, ready: make(chan struct{}), clients: map[*client]struct{}{}, recent: map[string]int64{}}
+}
+
+func (r *Room) load(ctx context.Context) {
+	defer close(r.ready)
+	inc, err := r.hub.store.LoadIncident(ctx, r.id)
+	if err != nil {
+		r.loadErr = err
+		return
+	}
+	r.inc = inc
+	r.snapshotSeq = inc.Board.Seq - int64(len(inc.Tail))
+	for i := range inc.Tail {
+		r.remember(&inc.Tail[i])
+	}
+}
+
+// remember adds a committed change to the ring. Callers hold mu.
+func (r *Room) remember(a *board.Applied) {
+	if len(r.ring) == ringSize {
+		delete(r.recent, r.ring[0].ID)
+		r.ring = r.ring[1:]
+	}
+	r.ring = append(r.ring, a)
+	r.recent[a.ID] = a.Seq
+}
+
+// join registers c and queues its welcome: the changes after since when the
+// room still has them all, else the whole incident. Both happen under mu, so
+// no change can fall between the welcome and the first broadcast c receives.
+func (r *Room) join(c *client, since int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	b := r.inc.Board
+	w := welcomeMsg{Type: "welcome", Conn: c.id, Role: c.role, Incident: r.id, Seq: b.Seq, ServerTime: time.Now().UnixMilli()}
+	first := b.Seq + 1
+	if len(r.ring) > 0 {
+		first = r.ring[0].Seq
+	}
+	if since > 0 && since <= b.Seq && since >= first-1 {
+		w.Changes = []board.Applied{}
+		for _, a := range r.ring {
+			if a.Seq <= since {
+				continue
+			}
+			if c.role == RoleView {
+				a = forView(a)
+			}
+			w.Changes = append(w.Changes, *a)
+		}
+	} else if c.role == RoleView {
+		w.Records = b.PublicRecords()
+	} else {
+		w.Records = b.Records()
+	}
+	c.enqueue(encode(w))
+	r.clients[c] = struct{}{}
+	r.broadcastPresence()
+}
+
+func (r *Room) leave(c *client) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.clients, c)
+	r.broadcastPresence()
+}
+
+func (r *Room) rename(c *client, name string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c.name = name
+	r.broadcastPresence()
+}
+
+// broadcastPresence tells every client who is connected. Callers hold mu.
+func (r *Room) broadcastPresence() {
+	msg := presenceMsg{Type: "presence", Editors: []person{}}
+	for c := range r.clients {
+		if c.role == RoleEdit {
+			msg.Editors = append(msg.Editors, person{Conn: c.id, Name: c.name})
+		} else {
+			msg.Viewers++
+		}
+	}
+	data := encode(msg)
+	for c := range r.clients {
+		c.enqueue(data)
+	}
+}
+
+// submit applies, stores and broadcasts one change from c, or answers c
+// with why it was not applied. A change reaches any screen only after the
+// database holds it.
+func (r *Room) submit(ctx context.Context, c *client, ch board.Change) {
+	r.writeMu.Lock()
+	defer r.writeMu.Unlock()
+
+	for attempt := 0; ; attempt++ {
+		r.mu.Lock()
+		if seq, ok := r.recent[ch.ID]; ok {
+			r.mu.Unlock()
+			c.enqueue(encode(ackMsg{Type: "ack", ID: ch.ID, Seq: seq, Duplicate: true}))
+			return
+		}
+		a, verr := r.inc.Board.Apply(ch, c.name, time.Now())
+		r.mu.Unlock()
+		if verr != nil {
+			r.hub.metrics.changes.WithLabelValues("invalid").Inc()
+			r.hub.log.Info("change rejected", "incident", r.id, "conn", c.id, "change", ch.ID, "field", verr.Field, "reason", verr.Message)
+			c.enqueue(encode(errorMsg{Type: "error", ID: ch.ID, Code: CodeInvalid, Field: verr.Field, Message: verr.Message}))
+			return
+		}
+
+		started := time.Now()
+		err := r.hub.store.InsertChange(ctx, r.id, a)
+		r.hub.metrics.storeSeconds.Observe(time.Since(started).Seconds())
+		var dup *store.DuplicateError
+		switch {
+		case err == nil:
+			r.commit(a)
+			r.hub.metrics.changes.WithLabelValues("accepted").Inc()
+			return
+		case errors.As(err, &dup):
+			c.enqueue(encode(ackMsg{Type: "ack", ID: ch.ID, Seq: dup.Seq, Duplicate: true}))
+			return
+		case errors.Is(err, store.ErrSeqTaken) && attempt < 3:
+			// Another server instance stored a change first. Catch up
+			// with the log and apply this change on top.
+			if err := r.catchUp(ctx); err != nil {
+				r.unavailable(c, ch.ID, err)
+				return
+			}
+		default:
+			r.unavailable(c, ch.ID, err)
+			return
+		}
+	}
+}
+
+func (r *Room) unavailable(c *client, changeID string, err error) {
+	r.hub.metrics.changes.WithLabelValues("unavailable").Inc()
+	r.hub.log.Error("change not stored", "incident", r.id, "conn", c.id, "change", changeID, "err", err)
+	c.enqueue(encode(errorMsg{Type: "error", ID: changeID, Code: CodeUnavailable,
+		Message: "the database did not answer, so the change was not stored; it stays pending and is sent again"}))
+}
+
+// catchUp commits the changes other writers stored after the room's last.
+func (r *Room) catchUp(ctx context.Context) error {
+	r.mu.Lock()
+	seq := r.inc.Board.Seq
+	r.mu.Unlock()
+	missed, err := r.hub.store.ChangesAfter(ctx, r.id, seq)
+	if err != nil {
+		return err
+	}
+	for i := range missed {
+		r.commit(&missed[i])
+	}
+	return nil
+}
+
+// commit makes a stored change part of the board and sends it to every
+// client, encoded once per role.
+func (r *Room) commit(a *board.Applied) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.inc.Board.Commit(a)
+	r.remember(a)
+	forEdit := encode(appliedMsg{Type: "change", Applied: a})
+	var forViewers []byte
+	for c := range r.clients {
+		if c.role == RoleEdit {
+			c.enqueue(forEdit)
+			continue
+		}
+		if forViewers == nil {
+			forViewers = encode(appliedMsg{Type: "change", Applied: forView(a)})
+		}
+		c.enqueue(forViewers)
+	}
+	if a.List == board.ListHeader {
+		go r.saveSummary(a.Seq, a.Records[0])
+	}
+	if a.Seq-r.snapshotSeq >= snapshotEvery && !r.snapshotting {
+		r.snapshotting = true
+		go r.saveSnapshot(a.Seq, r.inc.Board.Records())
+	}
+}
+
+func (r *Room) saveSummary(seq int64, header board.Record) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := r.hub.store.SaveSummary(ctx, r.id, seq, &header); err != nil {
+		r.hub.log.Error("saving incident summary failed", "incident", r.id, "seq", seq, "err", err)
+	}
+}
+
+func (r *Room) saveSnapshot(seq int64, records []board.Record) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := r.hub.store.SaveSnapshot(ctx, r.id, seq, records)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.snapshotting = false
+	if err != nil {
+		r.hub.log.Error("saving snapshot failed", "incident", r.id, "seq", seq, "err", err)
+		return
+	}
+	if seq > r.snapshotSeq {
+		r.snapshotSeq = seq
+	}
+}
+
+// flush writes a snapshot if changes arrived since the last one. The hub
+// calls it when the last client leaves, so the next load replays nothing.
+func (r *Room) flush() {
+	r.mu.Lock()
+	if r.inc == nil || r.inc.Board.Seq == r.snapshotSeq {
+		r.mu.Unlock()
+		return
+	}
+	seq, records := r.inc.Board.Seq, r.inc.Board.Records()
+	r.mu.Unlock()
+	r.saveSnapshot(seq, records)
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+)
+
+// Config is the server's configuration. Each field comes from a flag whose
+// default is read from an environment variable.
+type Config struct {
+	Addr           string   // listen address
+	DataDir        string   // folder of the embedded FerretDB's files
+	MongoDBURI     string   // external MongoDB; when set nothing is embedded
+	Database       string   // database name
+	PublicURL      string   // base of the links handed out; empty hands out paths
+	AllowedOrigins []string // extra origins allowed to open websockets
+	LogLevel       string
+}
+
+type setting struct {
+	flag, env, def, help string
+	target               *string
+}
+
+// ParseConfig reads the configuration from args and the environment.
+// It returns flag.ErrHelp after printing usage for -h and --help.
+func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Config, error) {
+	var cfg Config
+	var origins string
+	settings := []setting{
+		{"addr", "SITREP_ADDR", "127.0.0.1:8080", "listen address (host:port)", &cfg.Addr},
+		{"data", "SITREP_DATA", "./data", "folder where the embedded database keeps its files; unused with a MongoDB URI", &cfg.DataDir},
+		{"mongodb-uri", "SITREP_MONGODB_URI", "", "MongoDB connection string; when set, use that MongoDB and embed nothing", &cfg.MongoDBURI},
+		{"database", "SITREP_DATABASE", "sitrep", "database name", &cfg.Database},
+		{"public-url", "SITREP_PUBLIC_URL", "", "base URL of the links handed out, such as https://sitrep.example.com; empty hands out paths", &cfg.PublicURL},
+		{"allowed-origins", "SITREP_ALLOWED_ORIGINS", "", "comma-separated extra origins (scheme://host[:port]) allowed to open websockets", &origins},
+		{"log-level", "SITREP_LOG_LEVEL", "info", "log level: debug, info, warn or error", &cfg.LogLevel},
+	}
+	fs := flag.NewFlagSet("sitrep", flag.ContinueOnError)
+	fs.SetOutput(out)
+	for _, s := range settings {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		fs.StringVar(s.target, s.flag, def, fmt.Sprintf("%s (env %s)", s.help, s.env))
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: sitrep [flags]\n\nRuns the sitrep incident board. Every flag can also be set by its environment variable.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q; see --help", fs.Arg(0))
+	}
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	if cfg.PublicURL != "" {
+		u, err := url.Parse(cfg.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return cfg, fmt.Errorf("invalid public URL %q: use http:// or https:// with a host", cfg.PublicURL)
+		}
+	}
+	for _, o := range strings.Split(origins, ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || u.Host == "" {
+			return cfg, fmt.Errorf("invalid allowed origin %q: use scheme://host[:port]", o)
+		}
+		cfg.AllowedOrigins = append(cfg.AllowedOrigins, u.Host)
+	}
+	if cfg.PublicURL != "" {
+		u, _ := url.Parse(cfg.PublicURL)
+		cfg.AllowedOrigins = append(cfg.AllowedOrigins, u.Host)
+	}
+	switch cfg.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return cfg, fmt.Errorf("invalid log level %q: use debug, info, warn or error", cfg.LogLevel)
+	}
+	return cfg, nil
+}
+
+// envOrEmpty reads the process environment.
+func envOrEmpty(key string) string { return os.Getenv(key) }

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"io/fs"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/sitrep/sitrep/frontend"
+)
+
+// contentSecurityPolicy allows only the server's own scripts, styles and
+// websocket, so text typed into the board can never run as script.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+func (s *server) securityHeaders(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", contentSecurityPolicy)
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "no-referrer")
+	c.Set("X-Frame-Options", "DENY")
+	return c.Next()
+}
+
+// page serves one embedded HTML page. The incident id and token are read by
+// the page's script from the path and the URL fragment.
+func (s *server) page(name string) fiber.Handler {
+	body, err := fs.ReadFile(frontend.Files, name)
+	if err != nil {
+		panic("server: embedded page " + name + " is missing: " + err.Error())
+	}
+	return func(c *fiber.Ctx) error {
+		c.Set("Cache-Control", "no-cache")
+		c.Type("html", "utf-8")
+		return c.Send(body)
+	}
+}
+
+func (s *server) static() fiber.Handler {
+	sub, err := fs.Sub(frontend.Files, "static")
+	if err != nil {
+		panic("server: embedded static folder is missing: " + err.Error())
+	}
+	return filesystem.New(filesystem.Config{Root: http.FS(sub), MaxAge: 0})
+}

@@ -1,0 +1,26 @@
+package main
+
+import (
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// routes registers every route of the server; docs/api.md documents them.
+func (s *server) routes() {
+	s.app.Use(s.securityHeaders)
+
+	s.app.Get("/", s.page("index.html"))
+	s.app.Get("/incidents/:id", s.page("board.html"))
+	s.app.Get("/incidents/:id/view", s.page("view.html"))
+	s.app.Get("/incidents/:id/countdown", s.page("countdown.html"))
+	s.app.Use("/static", s.static())
+
+	s.app.Post("/api/incidents", s.createIncident)
+	s.app.Get("/api/incidents", s.listIncidents)
+	s.app.Get("/api/incidents/:id", s.getIncident)
+	s.app.Get("/api/incidents/:id/ws", s.websocket)
+	s.app.Get("/api/schema", s.schema)
+
+	s.app.Get("/healthz", s.healthz)
+	s.app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
+}
