@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"strings"
 )
 
@@ -87,6 +86,3 @@ func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	}
 	return cfg, nil
 }
-
-// envOrEmpty reads the process environment.
-func envOrEmpty(key string) string { return os.Getenv(key) }

@@ -13,11 +13,6 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/sitrep/sitrep/hub"
-	"github.com/sitrep/sitrep/store"
 )
 
 func main() {
@@ -31,7 +26,7 @@ func main() {
 }
 
 func run(args []string) error {
-	cfg, err := ParseConfig(args, envOrEmpty, os.Stderr)
+	cfg, err := ParseConfig(args, os.Getenv, os.Stderr)
 	if err != nil {
 		return err
 	}
@@ -41,56 +36,18 @@ func run(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-
-	uri := cfg.MongoDBURI
-	if uri == "" {
-		startCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		emb, err := store.StartEmbedded(startCtx, cfg.DataDir, log)
-		cancel()
-		if err != nil {
-			return err
-		}
-		defer emb.Stop()
-		uri = emb.URI
-		log.Info("embedded database started", "data", cfg.DataDir)
-	}
-	openCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	st, err := store.Open(openCtx, uri, cfg.Database)
-	cancel()
+	a, err := start(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		closeCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = st.Close(closeCtx)
-	}()
-
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	h := hub.New(st, log, reg, hub.DefaultConfig())
-	srv := newServer(cfg, st, h, reg, log)
-
-	errc := make(chan error, 1)
-	go func() { errc <- srv.listen() }()
-	log.Info("sitrep started", "addr", srv.addr(), "public_url", cfg.PublicURL)
-
 	select {
-	case err := <-errc:
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	case err := <-a.failed:
+		a.stop(context.Background())
+		return fmt.Errorf("serving on %s: %w", a.addr(), err)
 	case <-ctx.Done():
 	}
-	log.Info("sitrep stopping")
-	// Websockets first: their handlers finish storing the changes in flight
-	// and write the rooms' snapshots while the database is still open.
-	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := h.Shutdown(shutCtx); err != nil {
-		log.Error("closing websockets", "err", err)
-	}
-	if err := srv.app.ShutdownWithContext(shutCtx); err != nil {
-		log.Error("closing HTTP server", "err", err)
-	}
-	log.Info("sitrep stopped")
+	a.stop(shutCtx)
 	return nil
 }
