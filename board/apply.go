@@ -10,7 +10,7 @@ import (
 // stores the result and then calls Commit, so the board only ever shows what
 // the database holds. author is the display name of the person sending it.
 func (b *Board) Apply(c Change, author string, now time.Time) (*Applied, *Error) {
-	now = now.UTC()
+	now = now.UTC().Truncate(time.Millisecond)
 	if !ValidID(c.ID) {
 		return nil, errorf("id", "must be 1 to %d letters, digits, '-' or '_'", MaxIDLength)
 	}

@@ -41,7 +41,7 @@ var UpdateCadence = map[string][3]time.Duration{
 // NewIncident returns the records of a newly declared incident as of
 // sequence number 0. by is the display name of the person declaring it.
 func NewIncident(title, severity, by string, now time.Time) ([]Record, *Error) {
-	now = now.UTC()
+	now = now.UTC().Truncate(time.Millisecond)
 	if err := CheckText("title", title, MaxTitle); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,6 +31,9 @@ type env struct {
 	hub    *hub.Hub
 	reg    *prometheus.Registry
 	server *httptest.Server
+	log    *slog.Logger
+	cfg    hub.Config
+	live   atomic.Pointer[hub.Hub] // the hub the server hands connections to
 }
 
 func newEnv(t *testing.T, cfg hub.Config) *env {
@@ -38,21 +42,36 @@ func newEnv(t *testing.T, cfg hub.Config) *env {
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	reg := prometheus.NewRegistry()
 	h := hub.New(st, log, reg, cfg)
-	e := &env{t: t, store: st, hub: h, reg: reg}
+	e := &env{t: t, store: st, hub: h, reg: reg, log: log, cfg: cfg}
+	e.live.Store(h)
 	e.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ws, err := websocket.Accept(w, r, nil)
 		if err != nil {
 			return
 		}
-		h.Serve(context.Background(), hub.NewWebSocket(ws), strings.TrimPrefix(r.URL.Path, "/"))
+		e.live.Load().Serve(context.Background(), hub.NewWebSocket(ws), strings.TrimPrefix(r.URL.Path, "/"))
 	}))
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_ = h.Shutdown(ctx)
+		_ = e.live.Load().Shutdown(ctx)
 		e.server.Close()
 	})
 	return e
+}
+
+// restart shuts the hub down, closing every connection as a server restart
+// does, and puts a fresh hub on the same database in its place.
+func (e *env) restart() {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := e.live.Load().Shutdown(ctx); err != nil {
+		e.t.Fatal(err)
+	}
+	e.reg = prometheus.NewRegistry()
+	e.hub = hub.New(e.store, e.log, e.reg, e.cfg)
+	e.live.Store(e.hub)
 }
 
 type testWriter struct{ t *testing.T }

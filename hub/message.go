@@ -69,8 +69,10 @@ type welcomeMsg struct {
 	Incident   string          `json:"incident"`
 	Seq        int64           `json:"seq"`
 	ServerTime int64           `json:"serverTime"`
-	Records    []board.Record  `json:"records,omitempty"`
-	Changes    []board.Applied `json:"changes,omitempty"`
+	// Exactly one of Records and Changes is non-null: Records holds the
+	// whole incident, Changes the changes after the client's since.
+	Records []board.Record  `json:"records"`
+	Changes []board.Applied `json:"changes"`
 }
 
 type appliedMsg struct {

@@ -150,6 +150,12 @@ func (r *Room) submit(ctx context.Context, c *client, ch board.Change) {
 		a, verr := r.inc.Board.Apply(ch, c.name, time.Now())
 		r.mu.Unlock()
 		if verr != nil {
+			// A change resent after a restart may no longer apply (its
+			// item exists now) because it was stored before. The log tells.
+			if seq, err := r.hub.store.ChangeSeq(ctx, r.id, ch.ID); err == nil {
+				c.enqueue(encode(ackMsg{Type: "ack", ID: ch.ID, Seq: seq, Duplicate: true}))
+				return
+			}
 			r.hub.metrics.changes.WithLabelValues("invalid").Inc()
 			r.hub.log.Info("change rejected", "incident", r.id, "conn", c.id, "change", ch.ID, "field", verr.Field, "reason", verr.Message)
 			c.enqueue(encode(errorMsg{Type: "error", ID: ch.ID, Code: CodeInvalid, Field: verr.Field, Message: verr.Message}))

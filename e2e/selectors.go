@@ -1,0 +1,150 @@
+// Package e2e holds what the browser tests need to find on sitrep's pages.
+package e2e
+
+// CSS selectors of the pages' test hooks. Rows carry data-id (the item id)
+// and data-list; editors and add-form inputs carry data-field (the field
+// name). Combine them, for example
+// Section("timeline") + " " + Row + `[data-id="` + id + `"] ` + Field("text").
+const (
+	// Board is the board page's root; data-seq holds the last applied change and data-loaded "true" once welcomed.
+	Board = `[data-test="board"]`
+	// View is the stakeholder view's root, with data-seq and data-loaded like Board.
+	View = `[data-test="view"]`
+	// CountdownPage is the countdown page's root, with data-seq and data-loaded like Board.
+	CountdownPage = `[data-test="countdown-page"]`
+	// Title is the page's h1: the incident id and title.
+	Title = `[data-test="title"]`
+	// Fatal is the message that stops a page, such as an invalid or revoked link.
+	Fatal = `[data-test="fatal"]`
+
+	// Connection is the connection indicator; data-state is live, connecting or offline, data-pending-count the unconfirmed edits, data-reason "revoked" after close code 1008.
+	Connection = `[data-test="connection"]`
+	// ConnectionLive matches the indicator only while connected, welcomed and without a gap.
+	ConnectionLive = `[data-test="connection"][data-state="live"]`
+	// Presence is the list of people on the board.
+	Presence = `[data-test="presence"]`
+	// PresenceEditor is one editor's name in the presence list; data-conn holds the connection id.
+	PresenceEditor = `[data-test="presence-editor"]`
+	// PresenceViewers is the viewer count; data-count holds the number.
+	PresenceViewers = `[data-test="presence-viewers"]`
+
+	// NameButton opens the display name dialog on the board page.
+	NameButton = `[data-test="name-button"]`
+	// NameDialog is the display name dialog, open on the first visit to a board.
+	NameDialog = `[data-test="name-dialog"]`
+	// NameInput is the display name input of the dialog.
+	NameInput = `[data-test="name-input"]`
+	// NameSave saves the display name.
+	NameSave = `[data-test="name-save"]`
+
+	// Notices is the visible list of notices (rejected changes, replaced values).
+	Notices = `[data-test="notices"]`
+	// Notice is one notice; data-kind is error or info.
+	Notice = `[data-test="notice"]`
+	// LiveRegion is the aria-live region announcing remote changes.
+	LiveRegion = `[data-test="live-region"]`
+
+	// AnySection matches every section; data-list names its list.
+	AnySection = `[data-test="section"]`
+	// Rows is a section's list of rows that are not deleted.
+	Rows = `[data-test="rows"]`
+	// DeletedRows is a section's list of deleted rows, shown with ShowDeleted.
+	DeletedRows = `[data-test="deleted-rows"]`
+	// Row is one record's row; data-id is the item id, data-pending and data-deleted are present when true.
+	Row = `[data-test="row"]`
+	// PendingRow is a row with a change the server has not confirmed.
+	PendingRow = `[data-test="row"][data-pending]`
+	// PendingMarker is the visible "pending" mark of a row; hidden once confirmed.
+	PendingMarker = `[data-test="pending"]`
+	// PendingField is a field editor's wrapper while its new value is unconfirmed.
+	PendingField = `.field[data-pending]`
+	// AnyField matches every field editor of a row or of the header; data-field names the field.
+	AnyField = `[data-test="field"]`
+	// ChangedBy marks a field someone else changed while this person was editing it.
+	ChangedBy = `[data-test="changed-by"]`
+	// History is a field's history disclosure (a details element), hidden while the field has none.
+	History = `[data-test="history"]`
+	// HistoryEntry is one earlier value in a History.
+	HistoryEntry = `[data-test="history-entry"]`
+	// Delete deletes a row.
+	Delete = `[data-test="delete"]`
+	// Restore restores a deleted row.
+	Restore = `[data-test="restore"]`
+	// ShowDeleted is the checkbox showing a section's deleted rows.
+	ShowDeleted = `[data-test="show-deleted"]`
+	// MoveUp moves a hypothesis one place up.
+	MoveUp = `[data-test="move-up"]`
+	// MoveDown moves a hypothesis one place down.
+	MoveDown = `[data-test="move-down"]`
+	// HypothesisState is a hypothesis's state in words, such as "ruled out".
+	HypothesisState = `[data-test="hypothesis-state"]`
+	// SectionCount is the number of rows that are not deleted, in a section's heading.
+	SectionCount = `[data-test="section-count"]`
+
+	// AddForm is a section's add form; data-list names its list.
+	AddForm = `[data-test="add-form"]`
+	// AnyAddField matches every input of an add form; data-field names the field.
+	AnyAddField = `[data-test="add-field"]`
+	// AddSubmit submits an add form.
+	AddSubmit = `[data-test="add-submit"]`
+
+	// SeverityMeaning is the meaning of the header's severity.
+	SeverityMeaning = `[data-test="severity-meaning"]`
+	// ServiceChips lists the affected services; ServiceChip is one of them.
+	ServiceChips = `[data-test="service-chips"]`
+	// ServiceChip is one affected service.
+	ServiceChip = `[data-test="service-chip"]`
+	// StatusPagePosted shows when the status page text was last posted.
+	StatusPagePosted = `[data-test="status-page-posted"]`
+	// Countdown is a next update's live countdown; data-due is the due time, data-overdue "true" once passed.
+	Countdown = `[data-test="countdown"]`
+	// CountdownOverdue is the OVERDUE word of the countdown page.
+	CountdownOverdue = `[data-test="countdown-overdue"]`
+	// CountdownSeverity is the severity on the countdown page.
+	CountdownSeverity = `[data-test="countdown-severity"]`
+	// CountdownStatus is the status on the countdown page.
+	CountdownStatus = `[data-test="countdown-status"]`
+	// ShareView is the board's link to the stakeholder view, when this browser holds it.
+	ShareView = `[data-test="share-view"]`
+
+	// DeclareForm is the home page's form to declare an incident.
+	DeclareForm = `[data-test="declare-form"]`
+	// DeclareTitle is the title input of DeclareForm.
+	DeclareTitle = `[data-test="declare-title"]`
+	// DeclareSeverityOption is one severity radio button; its value is P0, P1 or P2.
+	DeclareSeverityOption = `[data-test="declare-severity-option"]`
+	// DeclareBy is the display name input of DeclareForm.
+	DeclareBy = `[data-test="declare-by"]`
+	// DeclareSubmit submits DeclareForm.
+	DeclareSubmit = `[data-test="declare-submit"]`
+	// DeclareError shows why declaring failed.
+	DeclareError = `[data-test="declare-error"]`
+	// IncidentList is the home page's list of incidents.
+	IncidentList = `[data-test="incident-list"]`
+	// Incident is one incident of IncidentList; data-id is its id.
+	Incident = `[data-test="incident"]`
+	// OpenBoard links an incident of IncidentList to its board, when this browser holds the link.
+	OpenBoard = `[data-test="open-board"]`
+	// NoLink tells the person that this browser has no link to an incident.
+	NoLink = `[data-test="no-link"]`
+)
+
+// Section returns the selector of the section showing the named list, such as "timeline".
+func Section(list string) string {
+	return `[data-test="section"][data-list="` + list + `"]`
+}
+
+// Field returns the selector of a field editor by field name, such as "status".
+func Field(name string) string {
+	return `[data-test="field"][data-field="` + name + `"]`
+}
+
+// AddField returns the selector of an add form's input by field name.
+func AddField(name string) string {
+	return `[data-test="add-field"][data-field="` + name + `"]`
+}
+
+// RowByID returns the selector of the row of the given item id.
+func RowByID(id string) string {
+	return `[data-test="row"][data-id="` + id + `"]`
+}

@@ -1,0 +1,123 @@
+// Board page (edit link): renders every section from the records, sends
+// edits, and keeps them pending until the server confirms them.
+
+import { setText } from './dom.js';
+import { describeChange, describeRejected, describeReplaced } from './describe.js';
+import { createHeaderSection } from './header.js';
+import { knownLinks, pageIncident, rememberCurrentPage } from './links.js';
+import { createNameDialog, storedName } from './name.js';
+import { createNotices } from './notices.js';
+import { loadSchema } from './schema.js';
+import { createSection } from './section.js';
+import { SECTION_HOOKS } from './sections.js';
+import { openSession } from './session.js';
+import { listRecords } from './state.js';
+import { createPresence, createStatusIndicator } from './status.js';
+import { serverNow } from './clock.js';
+import { startTicker } from './ticker.js';
+import { toRFC3339 } from './time.js';
+import { showShareLinks, showFatal, revokedMessage } from './page.js';
+
+async function main() {
+  const { id, token } = pageIncident();
+  const board = document.getElementById('main');
+  if (!id || !token) {
+    showFatal('This board link has no key. Open the full link the incident commander shared, including the part after #key=.');
+    return;
+  }
+  rememberCurrentPage('editUrl');
+  window.addEventListener('hashchange', () => window.location.reload());
+
+  const indicator = createStatusIndicator();
+  const presence = createPresence();
+  document.getElementById('status-slot').append(indicator.root);
+  document.getElementById('presence-slot').append(presence.root);
+  const notices = createNotices(document.getElementById('notices'), document.getElementById('live'));
+  const title = document.getElementById('title');
+  setText(title, id);
+
+  const schema = await loadSchema();
+  const dialog = createNameDialog();
+  let name = storedName() || (await dialog.ask(true));
+  const nameButton = document.getElementById('name-button');
+  setText(nameButton, `You: ${name}`);
+
+  let session = null;
+  let ownConn = '';
+  const ctx = {
+    getSeq: () => (session ? session.store.seq : 0),
+    nowMs: serverNow,
+    get session() {
+      return session;
+    },
+  };
+
+  const sectionsEl = document.getElementById('sections');
+  const headerSchema = schema.lists.find((l) => l.name === 'header');
+  const header = createHeaderSection(headerSchema, ctx, schema.severities);
+  sectionsEl.append(header.root);
+  const sections = schema.lists.filter((l) => l.name !== 'header').map((l) => createSection(l, ctx, SECTION_HOOKS[l.name]));
+  for (const section of sections) sectionsEl.append(section.root);
+
+  let scheduled = false;
+  function render() {
+    scheduled = false;
+    const view = session.store.view(session.pending(), toRFC3339(serverNow()));
+    const headerRecord = view.get('header/header');
+    header.render(headerRecord);
+    for (const section of sections) section.render(listRecords(view, section.list));
+    board.dataset.seq = String(session.store.seq);
+    board.dataset.loaded = String(session.store.loaded);
+    if (headerRecord) {
+      const f = headerRecord.fields;
+      setText(title, `${id}: ${f.title || ''}`);
+      document.title = `${id} ${f.severity} ${f.status}: ${f.title} (sitrep)`;
+    }
+  }
+  const renderSoon = () => {
+    if (scheduled) return;
+    scheduled = true;
+    Promise.resolve().then(render);
+  };
+
+  session = openSession({
+    incidentId: id,
+    token,
+    role: 'edit',
+    getName: () => name,
+    onRecords: renderSoon,
+    onWelcome: (msg) => {
+      if (msg.role && msg.role !== 'edit') {
+        session.stop('view link');
+        window.location.replace(`/incidents/${encodeURIComponent(id)}/view#key=${encodeURIComponent(token)}`);
+        return;
+      }
+      ownConn = msg.conn;
+    },
+    onChange: (change, mine) => {
+      if (!mine) notices.announce(describeChange(change));
+    },
+    onReplaced: (entry, change) => notices.show(describeReplaced(entry, change), 'info'),
+    onReject: (change, error) => notices.show(describeRejected(change, error), 'error'),
+    onError: (error) => notices.show(`The server reported an error: ${error.field ? `${error.field}: ` : ''}${error.message || error.code}`, 'error'),
+    onPresence: (msg) => presence.update(msg, ownConn),
+    onStatus: (status) => {
+      indicator.update(status);
+      if (status.revoked) showFatal(revokedMessage);
+    },
+  });
+
+  nameButton.addEventListener('click', async () => {
+    name = await dialog.ask(false);
+    setText(nameButton, `You: ${name}`);
+    session.rename(name);
+  });
+  showShareLinks(document.getElementById('share'), knownLinks()[id]);
+  startTicker();
+  renderSoon();
+}
+
+main().catch((err) => {
+  console.error(err);
+  showFatal(`The board failed to start: ${err.message}. Reload the page to try again.`);
+});

@@ -1,0 +1,115 @@
+// Full-screen countdown (view or edit link): the incident's id, severity and
+// status, and each next update's countdown in digits large enough to read
+// across a room. An overdue update turns another colour and shows the word OVERDUE.
+
+import { el, setText } from './dom.js';
+import { pageIncident, rememberCurrentPage } from './links.js';
+import { revokedMessage, showFatal } from './page.js';
+import { openSession } from './session.js';
+import { listRecords } from './state.js';
+import { createStatusIndicator } from './status.js';
+import { setDue, startTicker } from './ticker.js';
+import { formatTime } from './time.js';
+import { valueLabel } from './labels.js';
+
+// byDue orders updates soonest first, those without a due time last.
+function byDue(a, b) {
+  const da = a.fields.due || '9999';
+  const db = b.fields.due || '9999';
+  if (da === db) return 0;
+  return da < db ? -1 : 1;
+}
+
+function main() {
+  const { id, token } = pageIncident();
+  if (!id || !token) {
+    showFatal('This link has no key. Open the full link you were sent, including the part after #key=.');
+    return;
+  }
+  rememberCurrentPage('countdownUrl');
+  window.addEventListener('hashchange', () => window.location.reload());
+  const root = document.getElementById('main');
+  const list = document.getElementById('updates');
+  const empty = document.getElementById('cd-empty');
+  const indicator = createStatusIndicator();
+  document.getElementById('status-slot').append(indicator.root);
+  setText(document.getElementById('cd-id'), id);
+
+  const fullscreen = document.getElementById('fullscreen');
+  fullscreen.hidden = !document.fullscreenEnabled;
+  fullscreen.addEventListener('click', () => {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else root.requestFullscreen().catch((err) => console.warn(`sitrep: full screen request rejected: ${err.message}`));
+  });
+
+  const rows = new Map();
+  let scheduled = false;
+  const session = openSession({
+    incidentId: id,
+    token,
+    role: 'view',
+    getName: () => '',
+    onRecords: () => {
+      if (scheduled) return;
+      scheduled = true;
+      Promise.resolve().then(render);
+    },
+    onStatus: (status) => {
+      indicator.update(status);
+      if (status.revoked) showFatal(revokedMessage);
+    },
+  });
+
+  function row(record) {
+    let entry = rows.get(record.id);
+    if (entry) return entry;
+    const name = el('h3', { class: 'cd-name' });
+    const due = el('p', { class: 'cd-due' });
+    const flag = el('p', { class: 'cd-flag', 'data-test': 'countdown-overdue' });
+    const digits = el('p', { class: 'cd-digits', 'data-test': 'countdown', 'data-format': 'digits', role: 'timer' });
+    const item = el('li', { class: 'cd-row', 'data-test': 'row', 'data-id': record.id }, name, due, flag, digits);
+    entry = { item, name, due, flag, digits };
+    rows.set(record.id, entry);
+    return entry;
+  }
+
+  function render() {
+    scheduled = false;
+    const view = session.store.view([], '');
+    const header = view.get('header/header');
+    if (header) {
+      const f = header.fields;
+      const severity = document.getElementById('cd-severity');
+      setText(severity, f.severity);
+      severity.className = `cd-severity sev-${f.severity}`;
+      setText(document.getElementById('cd-status'), valueLabel(f.status || ''));
+      document.title = `${id} countdown (sitrep)`;
+    }
+    const updates = listRecords(view, 'updates').filter((r) => !r.deleted).sort(byDue);
+    const items = updates.map((record) => {
+      const entry = row(record);
+      setText(entry.name, record.fields.name);
+      setText(entry.due, record.fields.due ? `due ${formatTime(record.fields.due)}` : 'no due time');
+      setDue(entry.digits, record.fields.due || '');
+      return entry.item;
+    });
+    list.replaceChildren(...items);
+    empty.hidden = items.length > 0;
+    root.dataset.seq = String(session.store.seq);
+    root.dataset.loaded = String(session.store.loaded);
+    markOverdue();
+  }
+
+  // markOverdue writes the word OVERDUE beside every overdue countdown, so
+  // it does not rely on colour alone.
+  function markOverdue() {
+    for (const entry of rows.values()) {
+      const overdue = entry.digits.dataset.overdue === 'true';
+      setText(entry.flag, overdue ? 'OVERDUE by' : 'due in');
+      entry.item.classList.toggle('is-overdue', overdue);
+    }
+  }
+  startTicker(markOverdue);
+}
+
+main();

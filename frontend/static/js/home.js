@@ -1,0 +1,119 @@
+// Home page: declare an incident and list all incidents, with links to the
+// boards whose links this browser holds.
+
+import { el, setText } from './dom.js';
+import { knownLinks, rememberLinks } from './links.js';
+import { checkName, storedName } from './name.js';
+import { loadSchema } from './schema.js';
+import { formatTime } from './time.js';
+import { valueLabel } from './labels.js';
+
+const NAME_KEY = 'sitrep.name';
+
+async function showSeverities(container) {
+  const schema = await loadSchema();
+  const header = schema.lists.find((l) => l.name === 'header');
+  const field = header && header.fields.find((f) => f.name === 'severity');
+  const values = field && field.values.length ? field.values : Object.keys(schema.severities);
+  container.replaceChildren(...values.map((value, index) => {
+    const id = `severity-${value}`;
+    return el('div', { class: 'severity-option' },
+      el('input', { type: 'radio', name: 'severity', id, value, checked: index === 0, 'data-test': 'declare-severity-option' }),
+      el('label', { for: id }, el('strong', { class: `sev sev-${value}`, text: value }), ' ',
+        el('span', { text: schema.severities[value] || '' })));
+  }));
+}
+
+async function declare(form) {
+  const title = form.elements.title.value.trim();
+  const severityInput = form.querySelector('input[name="severity"]:checked');
+  const by = form.elements.by.value.trim();
+  const titleError = document.getElementById('declare-title-error');
+  const formError = document.getElementById('declare-error');
+  setText(titleError, title ? '' : 'Enter a title, such as the symptom customers see.');
+  setText(formError, '');
+  if (!title) {
+    form.elements.title.focus();
+    return;
+  }
+  if (by && checkName(by)) {
+    setText(formError, checkName(by));
+    return;
+  }
+  const body = { title, severity: severityInput ? severityInput.value : 'P0' };
+  if (by) {
+    body.by = by;
+    try {
+      localStorage.setItem(NAME_KEY, by);
+    } catch {
+      console.warn('sitrep: could not keep the display name in localStorage');
+    }
+  }
+  const submit = form.querySelector('button[type="submit"]');
+  submit.disabled = true;
+  try {
+    const response = await fetch('/api/incidents', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const error = data.error || {};
+      setText(formError, `Declaring failed: ${error.field ? `${error.field}: ` : ''}${error.message || `HTTP ${response.status}`}`);
+      return;
+    }
+    rememberLinks(data.id, { editUrl: data.editUrl, viewUrl: data.viewUrl, countdownUrl: data.countdownUrl, title });
+    window.location.assign(data.editUrl);
+  } catch (err) {
+    setText(formError, `Declaring failed: the server could not be reached (${err.message}). Try again.`);
+  } finally {
+    submit.disabled = false;
+  }
+}
+
+function incidentItem(incident, links) {
+  const facts = el('p', { class: 'incident-facts' },
+    el('strong', { class: `sev sev-${incident.severity}`, text: incident.severity }), ' ',
+    el('span', { class: `status-value status-${incident.status}`, 'data-test': 'incident-status', text: valueLabel(incident.status || '') }),
+    ` · declared ${formatTime(incident.declaredAt)}`);
+  const linkList = [];
+  if (links && links.editUrl) linkList.push(el('a', { href: links.editUrl, 'data-test': 'open-board', text: 'Open board' }));
+  if (links && links.viewUrl) linkList.push(el('a', { href: links.viewUrl, 'data-test': 'open-view', text: 'Stakeholder view' }));
+  if (links && links.countdownUrl) linkList.push(el('a', { href: links.countdownUrl, 'data-test': 'open-countdown', text: 'Countdown' }));
+  const access = linkList.length
+    ? el('p', { class: 'incident-links' }, ...linkList.flatMap((a, i) => (i ? [' · ', a] : [a])))
+    : el('p', { class: 'incident-nolink', 'data-test': 'no-link', text: 'This browser has no link to this incident: ask the incident commander for it.' });
+  return el('li', { class: `incident incident-${incident.status}`, 'data-test': 'incident', 'data-id': incident.id },
+    el('h3', { class: 'incident-title' }, el('span', { class: 'incident-id', text: incident.id }), ' ', incident.title),
+    facts, access);
+}
+
+async function showIncidents() {
+  const status = document.getElementById('list-status');
+  const list = document.getElementById('incidents');
+  try {
+    const response = await fetch('/api/incidents', { headers: { Accept: 'application/json' } });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const data = await response.json();
+    const incidents = Array.isArray(data.incidents) ? data.incidents : [];
+    const links = knownLinks();
+    list.replaceChildren(...incidents.map((incident) => incidentItem(incident, links[incident.id])));
+    setText(status, incidents.length ? `${incidents.length} ${incidents.length === 1 ? 'incident' : 'incidents'}, active ones first.` : 'No incidents yet.');
+  } catch (err) {
+    setText(status, `Loading the incidents failed (${err.message}). Reload the page to try again.`);
+  }
+}
+
+function main() {
+  const form = document.getElementById('declare');
+  form.elements.by.value = storedName();
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    declare(form);
+  });
+  showSeverities(document.getElementById('severity-options'));
+  showIncidents();
+}
+
+main();

@@ -1,0 +1,164 @@
+// Generic list section of the board: rows of editable records, an add form,
+// delete and restore, and a "show deleted" area. Per-list behaviour (extra
+// columns, badges, moving) comes from the hooks in sections.js.
+
+import { el, setText } from './dom.js';
+import { createEditor } from './editor.js';
+import { createAddForm } from './addform.js';
+import { ITEM_NAMES, LIST_TITLES, fieldLabel } from './labels.js';
+import { holdsFocus, placeRows } from './rows.js';
+
+// createSection builds one list's section. ctx contains the page's shared
+// parts: schema list, session, getSeq, nowMs. hooks: see sections.js.
+export function createSection(listSchema, ctx, hooks = {}) {
+  const list = listSchema.name;
+  const title = LIST_TITLES[list] || list;
+  const itemName = ITEM_NAMES[list] || 'item';
+  const headingId = `h-${list}`;
+  const count = el('span', { class: 'count', 'data-test': 'section-count' });
+  const heading = el('h2', { id: headingId }, title, ' ', count);
+  const rowsEl = el('ol', { class: 'rows', 'data-test': 'rows', 'aria-labelledby': headingId });
+  const empty = el('p', { class: 'empty', text: hooks.emptyText || `No ${itemName} entries yet.` });
+  const deletedRows = el('ol', { class: 'rows rows-deleted', 'data-test': 'deleted-rows', 'aria-label': `Deleted ${title}` });
+  const toggle = el('input', { type: 'checkbox', id: `show-deleted-${list}`, 'data-test': 'show-deleted' });
+  const toggleLabel = el('label', { for: `show-deleted-${list}`, class: 'toggle-label' });
+  const deletedArea = el('div', { class: 'deleted-area', hidden: true }, el('div', { class: 'toggle' }, toggle, toggleLabel), deletedRows);
+  const addForm = createAddForm(listSchema, ctx, hooks);
+  const root = el('section', { class: `section section-${list}`, 'data-test': 'section', 'data-list': list,
+    'aria-labelledby': headingId }, heading, rowsEl, empty, addForm.root, deletedArea);
+
+  const rows = new Map();
+  let lastRecords = [];
+  let refocusPending = false;
+
+  toggle.addEventListener('change', () => render(lastRecords));
+
+  function createRow(record) {
+    const fieldsEl = el('div', { class: 'row-fields' });
+    const meta = el('div', { class: 'row-meta' });
+    const pendingMark = el('span', { class: 'pending-mark', 'data-test': 'pending', hidden: true, text: 'pending' });
+    const deletedMark = el('span', { class: 'deleted-mark', hidden: true, text: 'deleted' });
+    const createdBy = el('span', { class: 'created-by' });
+    meta.append(createdBy, pendingMark, deletedMark);
+    const actions = el('div', { class: 'row-actions' });
+    const row = el('li', { class: 'row', 'data-test': 'row', 'data-id': record.id, 'data-list': list }, fieldsEl, meta, actions);
+    const editors = listSchema.fields
+      .filter((field) => !(hooks.hiddenFields || []).includes(field.name))
+      .map((field) => createEditor({
+        list, item: record.id, field, label: fieldLabel(list, field.name), getSeq: ctx.getSeq, nowMs: ctx.nowMs,
+        commit: (fields, base) => ctx.session.submit({ op: 'update', list, item: record.id, fields }, base),
+      }));
+    for (const editor of editors) fieldsEl.append(editor.root);
+    const extra = hooks.rowExtra ? hooks.rowExtra(ctx) : null;
+    if (extra) fieldsEl.append(extra.root);
+
+    const move = hooks.movable ? createMoveButtons(record.id) : null;
+    if (move) actions.append(move.up, move.down);
+    const remove = el('button', { type: 'button', class: 'button button-quiet', 'data-test': 'delete', text: 'Delete' });
+    const restore = el('button', { type: 'button', class: 'button', 'data-test': 'restore', text: 'Restore', hidden: true });
+    remove.addEventListener('click', () => ctx.session.submit({ op: 'delete', list, item: record.id }));
+    restore.addEventListener('click', () => ctx.session.submit({ op: 'restore', list, item: record.id }));
+    actions.append(remove, restore);
+
+    function update(current) {
+      for (const editor of editors) {
+        editor.update(current);
+        editor.control.disabled = Boolean(current.deleted);
+      }
+      if (extra) extra.update(current);
+      const summary = hooks.describe ? hooks.describe(current) : '';
+      remove.hidden = Boolean(current.deleted);
+      restore.hidden = !current.deleted;
+      remove.setAttribute('aria-label', `Delete ${itemName}${summary ? `: ${summary}` : ''}`);
+      restore.setAttribute('aria-label', `Restore ${itemName}${summary ? `: ${summary}` : ''}`);
+      pendingMark.hidden = !current.pending;
+      setText(pendingMark, current.pendingAdd ? 'pending: adding' : 'pending');
+      deletedMark.hidden = !current.deleted;
+      setText(createdBy, current.createdBy ? `added by ${current.createdBy}` : '');
+      row.toggleAttribute('data-pending', Boolean(current.pending));
+      row.toggleAttribute('data-deleted', Boolean(current.deleted));
+      row.classList.toggle('is-pending', Boolean(current.pending));
+      row.classList.toggle('is-deleted', Boolean(current.deleted));
+      if (hooks.rowState) hooks.rowState(row, current);
+    }
+    return { row, update, move };
+  }
+
+  // createMoveButtons builds the up and down buttons of a ranked row. They
+  // send "move" with the id of the row to place this one before.
+  function createMoveButtons(id) {
+    const up = el('button', { type: 'button', class: 'button button-quiet', 'data-test': 'move-up', text: '↑ Up' });
+    const down = el('button', { type: 'button', class: 'button button-quiet', 'data-test': 'move-down', text: '↓ Down' });
+    const visible = () => lastRecords.filter((r) => !r.deleted).map((r) => r.id);
+    up.addEventListener('click', () => {
+      const order = visible();
+      const at = order.indexOf(id);
+      if (at > 0) ctx.session.submit({ op: 'move', list, item: id, before: order[at - 1] });
+    });
+    down.addEventListener('click', () => {
+      const order = visible();
+      const at = order.indexOf(id);
+      if (at < 0 || at >= order.length - 1) return;
+      ctx.session.submit({ op: 'move', list, item: id, before: at + 2 < order.length ? order[at + 2] : '' });
+    });
+    return { up, down };
+  }
+
+  // render shows the section's records, given in board order.
+  function render(records) {
+    lastRecords = records;
+    const active = [];
+    const deleted = [];
+    const seen = new Set();
+    for (const record of records) {
+      seen.add(record.id);
+      let entry = rows.get(record.id);
+      if (!entry) {
+        entry = createRow(record);
+        rows.set(record.id, entry);
+      }
+      entry.update(record);
+      // A row being edited stays where it is until the person leaves it.
+      const inDeleted = entry.row.parentNode === deletedRows;
+      const wantDeleted = Boolean(record.deleted);
+      if (inDeleted !== wantDeleted && holdsFocus(entry.row)) {
+        (inDeleted ? deleted : active).push(entry.row);
+        deferUntilBlur(entry.row);
+      } else {
+        (wantDeleted ? deleted : active).push(entry.row);
+      }
+    }
+    for (const [id, entry] of rows) {
+      if (!seen.has(id) && !holdsFocus(entry.row)) {
+        entry.row.remove();
+        rows.delete(id);
+      }
+    }
+    placeRows(rowsEl, active);
+    placeRows(deletedRows, deleted);
+    active.forEach((row, index) => {
+      const entry = rows.get(row.dataset.id);
+      if (entry && entry.move) {
+        entry.move.up.disabled = index === 0;
+        entry.move.down.disabled = index === active.length - 1;
+      }
+    });
+    const activeCount = records.filter((r) => !r.deleted).length;
+    setText(count, `(${activeCount})`);
+    empty.hidden = activeCount > 0;
+    deletedArea.hidden = deleted.length === 0;
+    setText(toggleLabel, `Show deleted (${deleted.length})`);
+    deletedRows.hidden = !toggle.checked;
+  }
+
+  function deferUntilBlur(row) {
+    if (refocusPending) return;
+    refocusPending = true;
+    row.addEventListener('focusout', () => {
+      refocusPending = false;
+      setTimeout(() => render(lastRecords), 0);
+    }, { once: true });
+  }
+
+  return { root, render, list };
+}

@@ -1,0 +1,82 @@
+// Per-list behaviour on top of the generic section: which fields the add
+// form contains, extra parts of a row, and how a row reads in labels.
+
+import { el, setText } from './dom.js';
+import { setDue } from './ticker.js';
+import { inputValue } from './time.js';
+
+const cut = (s, n = 60) => {
+  const text = String(s || '');
+  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
+};
+
+// countdownExtra shows a next update's live countdown beside its due time.
+function countdownExtra() {
+  const value = el('span', { class: 'countdown', 'data-test': 'countdown', role: 'timer', 'aria-live': 'off' });
+  const root = el('div', { class: 'field field-countdown' }, el('span', { class: 'field-label', text: 'Countdown' }), value);
+  return { root, update: (record) => setDue(value, record.fields.due || '') };
+}
+
+// hypothesisExtra states a hypothesis's state in words, so "ruled out" does
+// not rely on colour or strike-through alone.
+function hypothesisExtra() {
+  const badge = el('span', { class: 'badge', 'data-test': 'hypothesis-state' });
+  const root = el('div', { class: 'field field-badge' }, badge);
+  return {
+    root,
+    update: (record) => {
+      const state = record.fields.state || 'open';
+      setText(badge, state === 'ruled-out' ? 'ruled out' : state);
+      badge.className = `badge badge-${state}`;
+    },
+  };
+}
+
+export const SECTION_HOOKS = {
+  timeline: {
+    addFields: ['text', 'at'],
+    emptyText: 'No timeline entries yet.',
+    describe: (r) => `${inputValue(r.fields.at)} ${cut(r.fields.text)}`,
+  },
+  services: {
+    emptyText: 'No services listed yet.',
+    describe: (r) => cut(r.fields.name),
+  },
+  hypotheses: {
+    movable: true,
+    addFields: ['text', 'owner', 'state'],
+    emptyText: 'No hypotheses yet.',
+    rowExtra: hypothesisExtra,
+    describe: (r) => cut(r.fields.text),
+    rowState: (row, r) => row.classList.toggle('is-ruled-out', r.fields.state === 'ruled-out'),
+  },
+  actions: {
+    addFields: ['action', 'owner', 'result', 'at'],
+    emptyText: 'No actions taken yet.',
+    describe: (r) => cut(r.fields.action),
+  },
+  roles: {
+    emptyText: 'No roles yet.',
+    describe: (r) => `${cut(r.fields.role)}${r.fields.person ? ` (${cut(r.fields.person)})` : ''}`,
+  },
+  updates: {
+    emptyText: 'No next updates scheduled.',
+    placeholders: { due: 'HH:MM, YYYY-MM-DD HH:MM or +30m' },
+    rowExtra: countdownExtra,
+    describe: (r) => cut(r.fields.name),
+  },
+  actionItems: {
+    emptyText: 'No action items yet.',
+    describe: (r) => cut(r.fields.action),
+  },
+  checklist: {
+    emptyText: 'The checklist is empty.',
+    describe: (r) => cut(r.fields.label),
+    rowState: (row, r) => row.classList.toggle('is-done', Boolean(r.fields.done)),
+  },
+  followUp: {
+    emptyText: 'No follow-up items yet.',
+    describe: (r) => cut(r.fields.label),
+    rowState: (row, r) => row.classList.toggle('is-done', Boolean(r.fields.done)),
+  },
+};
