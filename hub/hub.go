@@ -90,6 +90,7 @@ func (h *Hub) acquire(ctx context.Context, id string) (*Room, error) {
 	if !ok {
 		r = newRoom(id, h)
 		h.rooms[id] = r
+		h.log.Debug("room opened", "incident", id)
 		loadCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		go func() {
 			defer cancel()
@@ -122,6 +123,9 @@ func (h *Hub) release(r *Room) {
 		delete(h.rooms, r.id)
 	}
 	h.mu.Unlock()
+	if last {
+		h.log.Debug("room closed", "incident", r.id)
+	}
 	if last && r.loadErr == nil {
 		r.flush()
 	}

@@ -63,12 +63,12 @@ type timeMsg struct {
 }
 
 type welcomeMsg struct {
-	Type       string          `json:"type"`
-	Conn       string          `json:"conn"`
-	Role       Role            `json:"role"`
-	Incident   string          `json:"incident"`
-	Seq        int64           `json:"seq"`
-	ServerTime int64           `json:"serverTime"`
+	Type       string `json:"type"`
+	Conn       string `json:"conn"`
+	Role       Role   `json:"role"`
+	Incident   string `json:"incident"`
+	Seq        int64  `json:"seq"`
+	ServerTime int64  `json:"serverTime"`
 	// Exactly one of Records and Changes is non-null: Records holds the
 	// whole incident, Changes the changes after the client's since.
 	Records []board.Record  `json:"records"`

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -276,5 +277,46 @@ func TestHelpListsEnvironment(t *testing.T) {
 	}
 	if cfg.Addr != "127.0.0.1:9999" || cfg.PublicURL != "https://sitrep.example.com" {
 		t.Errorf("environment not read: addr %q, public URL %q", cfg.Addr, cfg.PublicURL)
+	}
+}
+
+func TestWebsocketsShareTheirIncidentRoom(t *testing.T) {
+	_, base := startApp(t)
+	_, created := postJSON(t, base+"/api/incidents", `{"title":"One room","severity":"P1"}`)
+	id, edit := created["id"].(string), created["editToken"].(string)
+
+	first, _, err := dialWS(t, base, id, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.CloseNow()
+	writeMsg(t, first, map[string]any{"type": "hello", "token": edit, "name": "sonia"})
+	readMsg(t, first)
+	// Requests in between reuse the server's request buffers; the first
+	// connection's incident id must not change with them.
+	for i := 0; i < 50; i++ {
+		resp, err := http.Get(base + "/incidents/XXXXXXXXXXXXXXXXXXXXXXXXXX" + strconv.Itoa(i) + "/view")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	second, _, err := dialWS(t, base, id, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.CloseNow()
+	writeMsg(t, second, map[string]any{"type": "hello", "token": edit, "name": "raj"})
+	readMsg(t, second)
+	writeMsg(t, second, map[string]any{"type": "change", "id": "from-raj", "op": "add", "list": "timeline",
+		"item": "e1", "fields": map[string]any{"text": "seen by both"}})
+	for {
+		m := readMsg(t, first)
+		if m["type"] == "change" {
+			if m["id"] != "from-raj" {
+				t.Errorf("first connection got change %v, want from-raj", m["id"])
+			}
+			break
+		}
 	}
 }

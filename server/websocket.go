@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/coder/websocket"
@@ -18,7 +19,9 @@ import (
 // hijacks the connection from fasthttp and gives coder/websocket a small
 // http.ResponseWriter over it.
 func (s *server) websocket(c *fiber.Ctx) error {
-	id := c.Params("id")
+	// Fiber reuses the memory behind Params once this handler returns, and
+	// the hijacked connection outlives it, so the id must be copied.
+	id := strings.Clone(c.Params("id"))
 	req, err := adaptor.ConvertRequest(c, false)
 	if err != nil {
 		return badRequest("request", "cannot read the upgrade request: "+err.Error())
