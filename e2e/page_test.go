@@ -269,7 +269,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	if dir == "" {
 		return
 	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Errorf("screenshot %s: %v", name, err)
 		return
@@ -290,8 +290,8 @@ func readPageState(ctx context.Context, root string) (pageState, error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify((() => {
-		const r = document.querySelector(` + jsString(root) + `);
-		const c = document.querySelector(` + jsString(Connection) + `);
+		const r = document.querySelector(`+jsString(root)+`);
+		const c = document.querySelector(`+jsString(Connection)+`);
 		return {seq: r ? r.dataset.seq || "" : "", state: c ? c.dataset.state || "" : "", pending: c ? c.dataset.pendingCount || "" : ""};
 	})())`))
 	if err != nil {
