@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 )
 
@@ -339,4 +340,17 @@ func converge(t *testing.T, s *sitrep, inc created, windows map[string]window) i
 type window struct {
 	ctx  context.Context
 	root string
+}
+
+// void drops an action's value so it can run among other steps.
+func void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := a(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
+
+// cdpCall sends one DevTools protocol command to the window's page.
+func cdpCall[P, R any](ctx context.Context, t *chromedp.Target, c cdp.Command[P, R], params P) (R, error) {
+	return cdp.Call(ctx, t, c, params)
 }

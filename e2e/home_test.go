@@ -1,0 +1,44 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+func TestHomePageDeclaresAndLists(t *testing.T) {
+	s := startSitrep(t)
+	other := declare(t, s, "Search results are stale", "P2")
+	w := newWindow(t, 1280, 1000)
+	run(t, w, "declare an incident on the home page",
+		chromedp.Navigate(s.url()+"/"),
+		chromedp.WaitVisible(chromedp.CSS(Incident+`[data-id="`+other.ID+`"]`)),
+		chromedp.SendKeys(chromedp.CSS(DeclareTitle), "Checkout flow returning 503"),
+		chromedp.Click(chromedp.CSS(DeclareSeverityOption+`[value="P1"]`)),
+		chromedp.SendKeys(chromedp.CSS(DeclareBy), "sonia"),
+		chromedp.Click(chromedp.CSS(DeclareSubmit)),
+		chromedp.WaitVisible(chromedp.CSS(Board+`[data-loaded="true"]`)),
+	)
+	loc, err := chromedp.Run(w, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(loc, "/incidents/INC-") || !strings.Contains(loc, "#key=") {
+		t.Fatalf("declaring led to %s, want the new board's edit link", loc)
+	}
+	if sev := pageText(t, w, Section("header")+" "+SeverityMeaning); !strings.HasPrefix(sev, "Major") {
+		t.Errorf("severity meaning %q, want the P1 meaning", sev)
+	}
+
+	// Back home, the new incident is listed with a link this browser
+	// holds; the other one, declared elsewhere, says to ask for its link.
+	run(t, w, "open the home page again",
+		chromedp.Navigate(s.url()+"/"),
+		chromedp.WaitVisible(chromedp.CSS(Incident+" "+OpenBoard)),
+		chromedp.WaitVisible(chromedp.CSS(Incident+`[data-id="`+other.ID+`"] `+NoLink)))
+	list := pageText(t, w, IncidentList)
+	if missing := containsAll(list, "Checkout flow returning 503", "Search results are stale", other.ID); len(missing) > 0 {
+		t.Errorf("the incident list lacks %q", missing)
+	}
+}
