@@ -3,13 +3,20 @@ package hub
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/sitrep/sitrep/board"
 	"github.com/sitrep/sitrep/store"
 )
+
+// maxChangesInFlight bounds the changes one connection may have waiting to
+// be stored. A browser sends its pending edits in one go after a reconnect,
+// so the bound leaves room for a long offline spell.
+const maxChangesInFlight = 256
 
 // client is one websocket connection to a room.
 type client struct {
@@ -18,6 +25,7 @@ type client struct {
 	name string // guarded by the room's mu
 
 	send    chan []byte
+	changes chan board.Change // changes waiting to be stored; nil for viewers
 	sock    Socket
 	metrics *metrics
 
@@ -113,7 +121,33 @@ func (h *Hub) Serve(ctx context.Context, sock Socket, id string) {
 	}()
 	go h.ping(connCtx, c, sock, log)
 
+	// Changes are stored by a worker of their own, so the reader keeps
+	// answering time requests while the database is slow or down; the
+	// browser would otherwise take the silence for a dead connection.
+	submitted := make(chan struct{})
+	if role == RoleEdit {
+		c.changes = make(chan board.Change, maxChangesInFlight)
+		go func() {
+			defer close(submitted)
+			for ch := range c.changes {
+				// Once the connection is closing nobody hears the answer;
+				// the client still holds the change and sends it again.
+				select {
+				case <-c.quit:
+					continue
+				default:
+				}
+				room.submit(connCtx, c, ch)
+			}
+		}()
+	} else {
+		close(submitted)
+	}
 	h.read(connCtx, c, room, sock, log)
+	if c.changes != nil {
+		close(c.changes)
+	}
+	<-submitted
 	c.stop(CloseNormal, "")
 	<-wrote
 	room.leave(c)
@@ -175,7 +209,12 @@ func (h *Hub) read(ctx context.Context, c *client, room *Room, sock Socket, log 
 				h.reject(c, log, m.ID, CodeForbidden, "token", "this link only views the incident; changes need the edit link")
 				continue
 			}
-			room.submit(ctx, c, m.Change)
+			select {
+			case c.changes <- m.Change:
+			default:
+				h.reject(c, log, m.ID, CodeUnavailable, "id",
+					fmt.Sprintf("more than %d changes are waiting to be stored; send this one again later", maxChangesInFlight))
+			}
 		case *nameMsg:
 			if c.role != RoleEdit {
 				h.reject(c, log, "", CodeForbidden, "token", "only editors have a display name")

@@ -22,7 +22,7 @@ type Store interface {
 	LoadIncident(ctx context.Context, id string) (*store.Incident, error)
 	InsertChange(ctx context.Context, incident string, a *board.Applied) error
 	ChangesAfter(ctx context.Context, incident string, seq int64) ([]board.Applied, error)
-	ChangeSeq(ctx context.Context, incident, changeID string) (int64, error)
+	ChangeIDs(ctx context.Context, incident string) (map[string]int64, error)
 	SaveSnapshot(ctx context.Context, id string, seq int64, records []board.Record) error
 	SaveSummary(ctx context.Context, id string, seq int64, header *board.Record) error
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -67,7 +68,9 @@ func (e *env) restart() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := e.live.Load().Shutdown(ctx); err != nil {
-		e.t.Fatal(err)
+		var stacks strings.Builder
+		_ = pprof.Lookup("goroutine").WriteTo(&stacks, 1)
+		e.t.Fatalf("%v\ngoroutines:\n%s", err, stacks.String())
 	}
 	e.reg = prometheus.NewRegistry()
 	e.hub = hub.New(e.store, e.log, e.reg, e.cfg)

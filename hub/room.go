@@ -40,6 +40,10 @@ type Room struct {
 	recent       map[string]int64 // change id to sequence number, for the changes in ring
 	snapshotSeq  int64            // sequence number of the last snapshot written or loaded
 	snapshotting bool
+
+	// allIDs maps every stored change id to its sequence number once
+	// storedBefore has loaded it; nil before. Guarded by writeMu.
+	allIDs map[string]int64
 }
 
 func newRoom(id string, h *Hub) *Room {
@@ -151,8 +155,8 @@ func (r *Room) submit(ctx context.Context, c *client, ch board.Change) {
 		r.mu.Unlock()
 		if verr != nil {
 			// A change resent after a restart may no longer apply (its
-			// item exists now) because it was stored before. The log tells.
-			if seq, err := r.hub.store.ChangeSeq(ctx, r.id, ch.ID); err == nil {
+			// item exists now) because it was stored before.
+			if seq, ok := r.storedBefore(ctx, ch.ID); ok {
 				c.enqueue(encode(ackMsg{Type: "ack", ID: ch.ID, Seq: seq, Duplicate: true}))
 				return
 			}
@@ -188,6 +192,22 @@ func (r *Room) submit(ctx context.Context, c *client, ch board.Change) {
 	}
 }
 
+// storedBefore reports whether the incident's log holds a change with id,
+// and under which sequence number. The first call reads every change id of
+// the incident; commit keeps the set current after that. Callers hold writeMu.
+func (r *Room) storedBefore(ctx context.Context, id string) (int64, bool) {
+	if r.allIDs == nil {
+		ids, err := r.hub.store.ChangeIDs(ctx, r.id)
+		if err != nil {
+			r.hub.log.Error("reading change ids failed", "incident", r.id, "err", err)
+			return 0, false
+		}
+		r.allIDs = ids
+	}
+	seq, ok := r.allIDs[id]
+	return seq, ok
+}
+
 func (r *Room) unavailable(c *client, changeID string, err error) {
 	r.hub.metrics.changes.WithLabelValues("unavailable").Inc()
 	r.hub.log.Error("change not stored", "incident", r.id, "conn", c.id, "change", changeID, "err", err)
@@ -217,6 +237,9 @@ func (r *Room) commit(a *board.Applied) {
 	defer r.mu.Unlock()
 	r.inc.Board.Commit(a)
 	r.remember(a)
+	if r.allIDs != nil {
+		r.allIDs[a.ID] = a.Seq
+	}
 	forEdit := encode(appliedMsg{Type: "change", Applied: a})
 	var forViewers []byte
 	for c := range r.clients {

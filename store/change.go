@@ -8,6 +8,7 @@ import (
 	"github.com/sitrep/sitrep/board"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 type changeDoc struct {
@@ -96,4 +97,26 @@ func (s *Store) ChangesAfter(ctx context.Context, incident string, seq int64) ([
 		}
 		out = append(out, *a)
 	}
+}
+
+// ChangeIDs returns the id and sequence number of every change the incident
+// holds. It reads the whole change log, so callers use it sparingly.
+func (s *Store) ChangeIDs(ctx context.Context, incident string) (map[string]int64, error) {
+	cur, err := s.changes.Find(ctx, bson.D{{Key: "incident", Value: incident}},
+		options.Find().SetProjection(bson.D{{Key: "changeId", Value: 1}, {Key: "seq", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("store: list change ids of %s: %w", incident, err)
+	}
+	var docs []struct {
+		ID  string `bson:"changeId"`
+		Seq int64  `bson:"seq"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("store: list change ids of %s: %w", incident, err)
+	}
+	out := make(map[string]int64, len(docs))
+	for _, d := range docs {
+		out[d.ID] = d.Seq
+	}
+	return out, nil
 }
