@@ -48,6 +48,7 @@ type sitrep struct {
 	t    *testing.T
 	addr string
 	data string
+	env  []string // extra environment, such as SITREP_MONGODB_URI
 	cmd  *exec.Cmd
 	logs *lockedBuffer
 	done chan struct{}
@@ -63,10 +64,11 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// startSitrep starts the server and waits until /healthz answers 200.
-func startSitrep(t *testing.T) *sitrep {
+// startSitrep starts the server with the extra environment variables env
+// and waits until /healthz answers 200.
+func startSitrep(t *testing.T, env ...string) *sitrep {
 	t.Helper()
-	s := &sitrep{t: t, addr: freeAddr(t), data: t.TempDir(), logs: &lockedBuffer{}}
+	s := &sitrep{t: t, addr: freeAddr(t), data: t.TempDir(), env: env, logs: &lockedBuffer{}}
 	s.start()
 	t.Cleanup(func() {
 		s.stop(syscall.SIGTERM)
@@ -81,6 +83,7 @@ func (s *sitrep) start() {
 	s.t.Helper()
 	s.cmd = exec.Command(binary)
 	s.cmd.Env = append(os.Environ(), "SITREP_ADDR="+s.addr, "SITREP_DATA="+s.data)
+	s.cmd.Env = append(s.cmd.Env, s.env...)
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatal(err)
