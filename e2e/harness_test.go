@@ -185,7 +185,7 @@ func chromiumPath(t *testing.T) string {
 // newWindow starts a headless Chromium of its own, so each window has its
 // own storage, as two people on two laptops would. width and height set the
 // window size.
-func newWindow(t *testing.T, width, height int) context.Context {
+func newWindow(t *testing.T, width, height int, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0],
 		chromedp.ExecPath(chromiumPath(t)),
@@ -202,6 +202,7 @@ func newWindow(t *testing.T, width, height int) context.Context {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(width, height),
 	)
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {

@@ -354,3 +354,10 @@ func void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
 func cdpCall[P, R any](ctx context.Context, t *chromedp.Target, c cdp.Command[P, R], params P) (R, error) {
 	return cdp.Call(ctx, t, c, params)
 }
+
+// equalJSON reports whether two decoded JSON values are equal.
+func equalJSON(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}

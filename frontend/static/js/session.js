@@ -2,6 +2,7 @@
 // It applies what the server sends, keeps local edits pending until the
 // server confirms them, and reports the connection's state for the page.
 
+import { cacheWriter, clearCached, loadCached } from './cache.js';
 import { Connection } from './conn.js';
 import { newId } from './dom.js';
 import { socketURL } from './links.js';
@@ -23,6 +24,9 @@ const RETRY_MAX_MS = 30000;
 export function openSession({ incidentId, token, role, getName, ...callbacks }) {
   const call = (name, ...args) => callbacks[name] && callbacks[name](...args);
   const store = new Store();
+  const cached = loadCached(incidentId, role);
+  if (cached) store.replaceAll(cached.records, cached.seq);
+  const saveCache = cacheWriter(incidentId, role, store);
   const outbox = role === 'edit' ? new Outbox(incidentId) : null;
   const sentByThisTab = new Set();
   const retries = new Map();
@@ -59,6 +63,7 @@ export function openSession({ incidentId, token, role, getName, ...callbacks }) 
     onMessage: receive,
     onState: (state, detail) => {
       connState = { state, detail };
+      if (state === 'stopped' && detail.code === 1008) clearCached(incidentId, role);
       report();
     },
   });
@@ -96,6 +101,7 @@ export function openSession({ incidentId, token, role, getName, ...callbacks }) 
       }
     }
     if (outbox) outbox.newConnection();
+    saveCache();
     call('onRecords');
     flushSoon();
   }
@@ -115,6 +121,7 @@ export function openSession({ incidentId, token, role, getName, ...callbacks }) 
     for (const entry of msg.replaced || []) {
       if (entry.by === name) call('onReplaced', entry, msg);
     }
+    saveCache();
     call('onChange', msg, mine);
     call('onRecords');
     report();
@@ -183,6 +190,8 @@ export function openSession({ incidentId, token, role, getName, ...callbacks }) 
   window.addEventListener('online', report);
   conn.connect();
   report();
+  // A cached board is shown at once; the welcome brings it up to date.
+  if (cached) call('onRecords');
   return {
     store,
     outbox,
