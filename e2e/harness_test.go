@@ -51,6 +51,7 @@ type sitrep struct {
 	cmd  *exec.Cmd
 	logs *lockedBuffer
 	done chan struct{}
+	env  []string // extra environment, such as SITREP_LOG_LEVEL=debug
 }
 
 func freeAddr(t *testing.T) string {
@@ -66,7 +67,13 @@ func freeAddr(t *testing.T) string {
 // startSitrep starts the server and waits until /healthz answers 200.
 func startSitrep(t *testing.T) *sitrep {
 	t.Helper()
-	s := &sitrep{t: t, addr: freeAddr(t), data: t.TempDir(), logs: &lockedBuffer{}}
+	return startSitrepWith(t)
+}
+
+// startSitrepWith is startSitrep with extra environment variables.
+func startSitrepWith(t *testing.T, env ...string) *sitrep {
+	t.Helper()
+	s := &sitrep{t: t, addr: freeAddr(t), data: t.TempDir(), logs: &lockedBuffer{}, env: env}
 	s.start()
 	t.Cleanup(func() {
 		s.stop(syscall.SIGTERM)
@@ -80,7 +87,7 @@ func startSitrep(t *testing.T) *sitrep {
 func (s *sitrep) start() {
 	s.t.Helper()
 	s.cmd = exec.Command(binary)
-	s.cmd.Env = append(os.Environ(), "SITREP_ADDR="+s.addr, "SITREP_DATA="+s.data)
+	s.cmd.Env = append(append(os.Environ(), "SITREP_ADDR="+s.addr, "SITREP_DATA="+s.data), s.env...)
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatal(err)
