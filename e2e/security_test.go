@@ -345,7 +345,7 @@ func TestSignInWithAccessKey(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(SignInKey)),
 		chromedp.SendKeys(chromedp.CSS(SignInKey), "wrong key"),
 		chromedp.Click(chromedp.CSS(SignInSubmit)))
-	waitText(t, ctx, SignInError, "access key is wrong")
+	waitText(t, ctx, SignInError, "invalid access key")
 	run(t, ctx, "sign in with the right key",
 		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsString(SignInKey)+`).value = ''`),
 		chromedp.SendKeys(chromedp.CSS(SignInKey), "correct horse battery staple\r"),

@@ -120,7 +120,7 @@ const (
 	LinksConfirmEdit = `[data-test="links-confirm-edit"]`
 	// LinksCancelEdit closes the confirmation without a new link.
 	LinksCancelEdit = `[data-test="links-cancel-edit"]`
-	// LinksStatus tells what the last action of the Links area did.
+	// LinksStatus shows the result of the last action of the Links area.
 	LinksStatus = `[data-test="links-status"]`
 
 	// SignInKey is the access key input of the sign-in page.

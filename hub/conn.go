@@ -218,7 +218,7 @@ func (h *Hub) read(ctx context.Context, c *client, room *Room, sock Socket, log 
 	}
 }
 
-// rateLimited answers a message sent over the connection's rate limit. The
+// rateLimited rejects a message sent over the connection's rate limit. The
 // error names the change, if the message is one, so the client can send it
 // again later. Only the first of a run of such messages is logged.
 func (h *Hub) rateLimited(c *client, log *slog.Logger, msg any) {

@@ -36,9 +36,9 @@ type Config struct {
 	PongTimeout  time.Duration // time a pong may take before the connection counts as dead; default 5s
 	WriteTimeout time.Duration // time one message write may take; default 10s
 	SendQueue    int           // messages queued per connection before it counts as too slow; default 512
-	// MessageRate is how many messages per second one connection may send
-	// on average, and MessageBurst how many it may send at once; default 20
-	// and 100. A message over the limit is answered with a rate-limited error.
+	// MessageRate is the average number of messages per second one
+	// connection may send, default 20. MessageBurst is how many it may send
+	// at once, default 100. A message over the limit gets a rate-limited error.
 	MessageRate  float64
 	MessageBurst int
 }

@@ -71,7 +71,7 @@ func (s *server) hasAccess(c *fiber.Ctx) bool {
 
 // requireAccess lets requests through when no access key is configured or
 // the request carries it. Otherwise pages redirect to the sign-in page and
-// the API answers 401.
+// the API returns 401.
 func (s *server) requireAccess(c *fiber.Ctx) error {
 	if s.cfg.AccessKey == "" || s.hasAccess(c) {
 		return c.Next()
@@ -102,7 +102,7 @@ func (s *server) signIn(c *fiber.Ctx) error {
 	}
 	if !sameKey(req.Key, s.cfg.AccessKey) {
 		s.log.Info("sign-in failed", "address", c.IP())
-		return &apiError{Status: fiber.StatusUnauthorized, Field: "key", Message: "the access key is wrong; ask whoever runs this sitrep for it"}
+		return &apiError{Status: fiber.StatusUnauthorized, Field: "key", Message: "invalid access key; ask the person who runs this sitrep for the current key"}
 	}
 	now := time.Now()
 	c.Cookie(&fiber.Cookie{

@@ -76,8 +76,8 @@ func closeOf(t *testing.T, c *websocket.Conn, within time.Duration) (websocket.S
 	return 0, ""
 }
 
-// incidentJSON returns the incident as the edit token sees it, without the
-// server's clock, for comparing before and after.
+// incidentJSON returns the incident's seq and records as the edit token
+// reads them, leaving out the server's clock, for comparing before and after.
 func incidentJSON(t *testing.T, base, id, edit string) (float64, string) {
 	t.Helper()
 	status, inc := getJSON(t, base+"/api/incidents/"+id, edit)
@@ -189,7 +189,7 @@ func TestViewAnswersHoldNoEditToken(t *testing.T) {
 	}
 }
 
-// rotate asks for a new link of kind with tok and returns the status and answer.
+// rotate requests a new link of kind with tok and returns the status and the JSON body.
 func rotate(t *testing.T, base, id, tok, kind string) (int, map[string]any) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, base+"/api/incidents/"+id+"/tokens", strings.NewReader(`{"kind":"`+kind+`"}`))
@@ -333,7 +333,7 @@ func TestRotateEditLink(t *testing.T) {
 	writeMsg(t, again, map[string]any{"type": "change", "id": "after-rotation", "op": "add", "list": "timeline",
 		"item": "r1", "fields": map[string]any{"text": "still editing"}})
 	readUntil(t, again, "change")
-	// The stakeholder connection stays open and sees the change.
+	// The stakeholder connection stays open and receives the change.
 	if m := readUntil(t, viewer, "change"); m["id"] != "after-rotation" {
 		t.Errorf("viewer got change %v, want after-rotation", m["id"])
 	}

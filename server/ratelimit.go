@@ -42,9 +42,9 @@ func (l *addressLimiter) allow(addr string, now time.Time) bool {
 	return b.AllowN(now, 1)
 }
 
-// prune drops, at most once a minute, the buckets that have refilled: an
-// address that has been quiet that long starts afresh anyway, so the map
-// only holds addresses active in the last minute or so. Callers hold mu.
+// prune drops, at most once a minute, the buckets that have refilled. A
+// bucket refills in a minute, so a dropped address loses nothing, and the
+// map keeps only addresses seen in the last two minutes. Callers hold mu.
 func (l *addressLimiter) prune(now time.Time) {
 	if now.Sub(l.lastPrune) < time.Minute {
 		return
@@ -57,7 +57,7 @@ func (l *addressLimiter) prune(now time.Time) {
 	}
 }
 
-// limit is middleware that answers 429 with a JSON error once the client's
+// limit is middleware that returns 429 with a JSON error once the client's
 // address has used up its bucket.
 func (l *addressLimiter) limit(c *fiber.Ctx) error {
 	if l.allow(c.IP(), time.Now()) {

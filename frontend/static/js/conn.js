@@ -74,8 +74,8 @@ export class Connection {
       return;
     }
     this.socket = socket;
-    // The token this socket said hello with: a close 1008 after the page
-    // moved to a new token is the old link's revocation, not this page's.
+    // The token this socket sent in its hello. A close 1008 after the page
+    // moved to a new token revokes the old link, not this page's.
     let sentToken = '';
     const watchdog = this.later(() => this.restart('no welcome within 10 s'), WELCOME_TIMEOUT_MS);
     socket.addEventListener('open', () => {
@@ -122,8 +122,8 @@ export class Connection {
     });
   }
 
-  // waitForKey tells the connection that the page is replacing its token:
-  // until promise settles, a close 1008 waits for it instead of stopping.
+  // waitForKey marks the page's token as being replaced. Until promise
+  // settles, a close 1008 waits for the new token instead of stopping.
   waitForKey(promise) {
     const pending = promise.then(() => undefined);
     this.keyChange = pending;

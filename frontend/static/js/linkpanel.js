@@ -7,9 +7,9 @@ import { el, setText } from './dom.js';
 import { knownLinks, rememberLinks } from './links.js';
 
 // createLinkPanel fills container for incident id. getToken() returns the
-// edit token the page uses now; onEditLink(url, token) is called after a new
-// edit link was issued, and onEditRotation(promise) right before, with a
-// promise of the new token, so the page's connection can wait for it.
+// edit token the page uses now. onEditRotation(promise) is called when a new
+// edit link is requested, with a promise of its token, so the connection can
+// wait for it. onEditLink(url, token) is called once the new link exists.
 export function createLinkPanel(container, { id, getToken, onEditRotation, onEditLink }) {
   const status = el('p', { class: 'links-status', role: 'status', 'data-test': 'links-status' });
   const linkRows = el('ul', { class: 'share-list' });
@@ -54,7 +54,7 @@ export function createLinkPanel(container, { id, getToken, onEditRotation, onEdi
     linkRows.replaceChildren(...rows);
   }
 
-  // issue asks the server for a new link of kind ('view' or 'edit').
+  // issue requests a new link of kind ('view' or 'edit') from the server.
   async function issue(kind) {
     const response = await fetch(`/api/incidents/${encodeURIComponent(id)}/tokens`, {
       method: 'POST',

@@ -136,7 +136,7 @@ export function openSession({ incidentId, token, role, getName, ...callbacks }) 
       return;
     }
     // A change the server did not store for now, because the database did
-    // not answer or the connection sent too fast, is sent again later.
+    // not respond or the connection sent too fast, is sent again later.
     if (msg.code === 'unavailable' || msg.code === 'rate-limited') {
       const tries = (retries.get(msg.id) || 0) + 1;
       retries.set(msg.id, tries);

@@ -1,5 +1,5 @@
-// Sign-in page: sends the access key to the server, which answers with an
-// HTTP-only cookie, then goes to the home page.
+// Sign-in page: sends the access key to the server, which sets an HTTP-only
+// cookie, then goes to the home page.
 
 import { setText } from './dom.js';
 
