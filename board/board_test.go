@@ -1,6 +1,8 @@
 package board
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -193,5 +195,39 @@ func TestRejectsInvalidValues(t *testing.T) {
 	}
 	if b.Seq != 0 {
 		t.Errorf("seq = %d after rejected changes, want 0", b.Seq)
+	}
+}
+
+func TestAddStopsAtMaxRecords(t *testing.T) {
+	now := time.Now().UTC()
+	records, verr := NewIncident("Full board", "P2", "sonia", now)
+	if verr != nil {
+		t.Fatal(verr)
+	}
+	b := NewBoard("INC-2026-0312-001", now, 0, records)
+	for i := b.Len(); i < MaxRecords; i++ {
+		a, err := b.Apply(Change{ID: fmt.Sprintf("c%d", i), Op: OpAdd, List: ListTimeline, Item: fmt.Sprintf("t%d", i),
+			Fields: map[string]any{"text": "entry"}}, "raj", now)
+		if err != nil {
+			t.Fatalf("add %d of %d: %v", i+1, MaxRecords, err)
+		}
+		b.Commit(a)
+	}
+	_, err := b.Apply(Change{ID: "one-more", Op: OpAdd, List: ListTimeline, Item: "one-more",
+		Fields: map[string]any{"text": "entry"}}, "raj", now)
+	if err == nil {
+		t.Fatalf("add beyond %d records was accepted", MaxRecords)
+	}
+	if err.Field != "item" || !strings.Contains(err.Message, "20000") {
+		t.Errorf("error %v does not name the limit", err)
+	}
+	// Updating, deleting and restoring still work on a full board.
+	a, err := b.Apply(Change{ID: "delete-one", Op: OpDelete, List: ListTimeline, Item: "t100"}, "raj", now)
+	if err != nil {
+		t.Fatalf("delete on a full board: %v", err)
+	}
+	b.Commit(a)
+	if b.Len() != MaxRecords {
+		t.Errorf("board holds %d records, want %d", b.Len(), MaxRecords)
 	}
 }

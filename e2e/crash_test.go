@@ -84,23 +84,25 @@ func TestSigkillLosesNoAcknowledgedChange(t *testing.T) {
 	}
 
 	// Every client resends everything; each change ends up stored once.
-	resent := make([]*wsClient, editors)
-	for i := range resent {
+	var resend sync.WaitGroup
+	for i := 0; i < editors; i++ {
 		c, err := dialClient(t, s, inc.ID, inc.EditToken, fmt.Sprintf("editor%d", i))
 		if err != nil {
 			t.Fatal(err)
 		}
-		resent[i] = c
+		var changes []map[string]any
 		for j := 0; j < each; j++ {
-			c.send(timelineAdd(fmt.Sprintf("e%d-%d", i, j), "burst"))
+			changes = append(changes, timelineAdd(fmt.Sprintf("e%d-%d", i, j), "burst"))
 		}
+		resend.Add(1)
+		go func() {
+			defer resend.Done()
+			if err := c.sendAll(changes, 90*time.Second); err != nil {
+				t.Error(err)
+			}
+		}()
 	}
-	for i, c := range resent {
-		for j := 0; j < each; j++ {
-			id := fmt.Sprintf("e%d-%d", i, j)
-			waitUntil(t, 60*time.Second, "change "+id+" confirmed", func() bool { return c.isConfirmed(id) })
-		}
-	}
+	resend.Wait()
 	seq, records := apiIncident(t, s, inc.ID, inc.EditToken)
 	timeline := 0
 	for _, r := range records {

@@ -48,7 +48,7 @@ type sitrep struct {
 	t    *testing.T
 	addr string
 	data string
-	env  []string // extra environment, such as SITREP_MONGODB_URI
+	env  []string // extra environment, such as SITREP_MONGODB_URI or SITREP_LOG_LEVEL=debug
 	cmd  *exec.Cmd
 	logs *lockedBuffer
 	done chan struct{}

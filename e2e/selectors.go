@@ -104,8 +104,31 @@ const (
 	CountdownSeverity = `[data-test="countdown-severity"]`
 	// CountdownStatus is the status on the countdown page.
 	CountdownStatus = `[data-test="countdown-status"]`
-	// ShareView is the board's link to the stakeholder view, when this browser holds it.
+	// Links is the board's Links area, a details element.
+	Links = `[data-test="links"]`
+	// ShareView is the board's stakeholder link row, when this browser holds the link.
 	ShareView = `[data-test="share-view"]`
+	// ShareViewURL is the stakeholder link's read-only text box.
+	ShareViewURL = `[data-test="share-view-url"]`
+	// ShareCountdownURL is the countdown link's read-only text box.
+	ShareCountdownURL = `[data-test="share-countdown-url"]`
+	// LinksNewView issues a new stakeholder link at once.
+	LinksNewView = `[data-test="links-new-view"]`
+	// LinksNewEdit opens the confirmation for a new edit link.
+	LinksNewEdit = `[data-test="links-new-edit"]`
+	// LinksConfirmEdit issues the new edit link.
+	LinksConfirmEdit = `[data-test="links-confirm-edit"]`
+	// LinksCancelEdit closes the confirmation without a new link.
+	LinksCancelEdit = `[data-test="links-cancel-edit"]`
+	// LinksStatus shows the result of the last action of the Links area.
+	LinksStatus = `[data-test="links-status"]`
+
+	// SignInKey is the access key input of the sign-in page.
+	SignInKey = `[data-test="signin-key"]`
+	// SignInSubmit submits the sign-in form.
+	SignInSubmit = `[data-test="signin-submit"]`
+	// SignInError shows why signing in failed.
+	SignInError = `[data-test="signin-error"]`
 
 	// DeclareForm is the home page's form to declare an incident.
 	DeclareForm = `[data-test="declare-form"]`

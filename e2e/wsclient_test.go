@@ -3,6 +3,8 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -124,4 +126,52 @@ func (c *wsClient) confirmedIDs() map[string]int64 {
 func timelineAdd(changeID, text string) map[string]any {
 	return map[string]any{"id": changeID, "op": "add", "list": "timeline", "item": "item-" + changeID,
 		"fields": map[string]any{"text": text}}
+}
+
+// sendAll sends every change and waits until the server has confirmed each,
+// resending after a pause those rejected by the rate limit, as the browser
+// does. Any other rejection is an error. It may run on its own goroutine.
+func (c *wsClient) sendAll(changes []map[string]any, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	waiting := changes
+	for len(waiting) > 0 {
+		for _, ch := range waiting {
+			if !c.send(ch) {
+				return errors.New("connection closed while sending")
+			}
+		}
+		var again []map[string]any
+		for _, ch := range waiting {
+			id := ch["id"].(string)
+			for {
+				c.mu.Lock()
+				_, ok := c.confirmed[id]
+				reason, rejected := c.rejected[id]
+				if rejected {
+					delete(c.rejected, id)
+				}
+				c.mu.Unlock()
+				if ok {
+					break
+				}
+				if rejected {
+					if !strings.HasPrefix(reason, "rate-limited") {
+						return fmt.Errorf("change %s rejected: %s", id, reason)
+					}
+					again = append(again, ch)
+					break
+				}
+				if time.Now().After(deadline) {
+					return fmt.Errorf("change %s not confirmed within %v", id, limit)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+		}
+		if len(again) > 0 {
+			// The limit refills over time; a second is enough for 20 more.
+			time.Sleep(time.Second)
+		}
+		waiting = again
+	}
+	return nil
 }

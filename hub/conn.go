@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/sitrep/sitrep/board"
 	"github.com/sitrep/sitrep/store"
+	"golang.org/x/time/rate"
 )
 
 // maxChangesInFlight bounds the changes one connection may have waiting to
@@ -28,6 +29,10 @@ type client struct {
 	changes chan board.Change // changes waiting to be stored; nil for viewers
 	sock    Socket
 	metrics *metrics
+	// limiter bounds the messages the client may send; limited is true
+	// while its messages are being dropped, so only the first is logged.
+	limiter *rate.Limiter
+	limited bool
 
 	quitOnce sync.Once
 	quit     chan struct{}
@@ -103,12 +108,17 @@ func (h *Hub) Serve(ctx context.Context, sock Socket, id string) {
 	}
 
 	c := &client{id: connID, role: role, name: name, send: make(chan []byte, h.cfg.SendQueue),
-		sock: sock, metrics: h.metrics, quit: make(chan struct{})}
+		sock: sock, metrics: h.metrics, quit: make(chan struct{}),
+		limiter: rate.NewLimiter(rate.Limit(h.cfg.MessageRate), h.cfg.MessageBurst)}
 	h.metrics.connections.WithLabelValues(string(role)).Inc()
 	defer h.metrics.connections.WithLabelValues(string(role)).Dec()
 	log.Info("connection opened", "role", role, "since", hello.Since)
 
-	room.join(c, hello.Since)
+	if !room.join(c, hello.Token, hello.Since) {
+		log.Info("connection rejected", "reason", "link rotated while connecting")
+		_ = sock.Close(ClosePolicy, "link revoked")
+		return
+	}
 	if h.isClosing() {
 		c.stop(CloseRestart, "server restarting")
 	}
@@ -198,7 +208,20 @@ func (h *Hub) read(ctx context.Context, c *client, room *Room, sock Socket, log 
 			}
 			return
 		}
+		select {
+		case <-c.quit:
+			// The connection is closing, for example because its link was
+			// revoked: what it sends now is not acted on.
+			return
+		default:
+		}
+		allowed := c.limiter.Allow()
 		typ, msg, derr := decode(data)
+		if !allowed {
+			h.rateLimited(c, log, msg)
+			continue
+		}
+		c.limited = false
 		if derr != nil {
 			h.reject(c, log, "", CodeBadMessage, derr.field, derr.message)
 			continue
@@ -231,6 +254,24 @@ func (h *Hub) read(ctx context.Context, c *client, room *Room, sock Socket, log 
 			h.reject(c, log, "", CodeBadMessage, "type", typ+" is only allowed as the first message")
 		}
 	}
+}
+
+// rateLimited rejects a message sent over the connection's rate limit. The
+// error names the change, if the message is one, so the client can send it
+// again later. Only the first of a run of such messages is logged.
+func (h *Hub) rateLimited(c *client, log *slog.Logger, msg any) {
+	h.metrics.rejected.WithLabelValues(CodeRateLimited).Inc()
+	changeID := ""
+	if m, ok := msg.(*changeMsg); ok {
+		changeID = m.ID
+	}
+	text := fmt.Sprintf("more than %g messages per second (bursts of %d) on one connection; this message was dropped, send it again in a moment",
+		h.cfg.MessageRate, h.cfg.MessageBurst)
+	if !c.limited {
+		c.limited = true
+		log.Warn("connection rate limited", "rate", h.cfg.MessageRate, "burst", h.cfg.MessageBurst)
+	}
+	c.enqueue(encode(errorMsg{Type: "error", ID: changeID, Code: CodeRateLimited, Field: "message", Message: text}))
 }
 
 func (h *Hub) reject(c *client, log *slog.Logger, changeID, code, field, message string) {

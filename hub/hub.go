@@ -25,6 +25,7 @@ type Store interface {
 	ChangeIDs(ctx context.Context, incident string) (map[string]int64, error)
 	SaveSnapshot(ctx context.Context, id string, seq int64, records []board.Record) error
 	SaveSummary(ctx context.Context, id string, seq int64, header *board.Record) error
+	SetTokenHash(ctx context.Context, id, kind string, hash []byte) error
 }
 
 // Config holds the hub's timings and limits. Zero fields take the defaults
@@ -35,13 +36,18 @@ type Config struct {
 	PongTimeout  time.Duration // time a pong may take before the connection counts as dead; default 5s
 	WriteTimeout time.Duration // time one message write may take; default 10s
 	SendQueue    int           // messages queued per connection before it counts as too slow; default 512
+	// MessageRate is the average number of messages per second one
+	// connection may send, default 20. MessageBurst is how many it may send
+	// at once, default 100. A message over the limit gets a rate-limited error.
+	MessageRate  float64
+	MessageBurst int
 }
 
 // DefaultConfig returns the timings and limits docs/api.md documents. A dead
 // connection is noticed within PingInterval+PongTimeout, 15 seconds.
 func DefaultConfig() Config {
 	return Config{HelloTimeout: 10 * time.Second, PingInterval: 10 * time.Second, PongTimeout: 5 * time.Second,
-		WriteTimeout: 10 * time.Second, SendQueue: 512}
+		WriteTimeout: 10 * time.Second, SendQueue: 512, MessageRate: 20, MessageBurst: 100}
 }
 
 func (c Config) withDefaults() Config {
@@ -60,6 +66,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SendQueue <= 0 {
 		c.SendQueue = d.SendQueue
+	}
+	if c.MessageRate <= 0 {
+		c.MessageRate = d.MessageRate
+	}
+	if c.MessageBurst <= 0 {
+		c.MessageBurst = d.MessageBurst
 	}
 	return c
 }
@@ -171,6 +183,14 @@ func (h *Hub) Lookup(ctx context.Context, id, tok string) (*Incident, error) {
 
 // roleOf returns what tok allows on the room's incident, or "" for nothing.
 func (r *Room) roleOf(tok string) Role {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.roleOfLocked(tok)
+}
+
+// roleOfLocked is roleOf for callers that hold mu. The hashes change when
+// a link is rotated, so they are read under mu.
+func (r *Room) roleOfLocked(tok string) Role {
 	switch {
 	case token.Matches(tok, r.inc.EditTokenHash):
 		return RoleEdit

@@ -23,6 +23,7 @@ const (
 	CodeForbidden   = "forbidden"
 	CodeBadMessage  = "bad-message"
 	CodeUnavailable = "unavailable"
+	CodeRateLimited = "rate-limited"
 )
 
 // Message types a client may send.

@@ -77,9 +77,14 @@ func (r *Room) remember(a *board.Applied) {
 // join registers c and queues its welcome: the changes after since when the
 // room still has them all, else the whole incident. Both happen under mu, so
 // no change can fall between the welcome and the first broadcast c receives.
-func (r *Room) join(c *client, since int64) {
+// It returns false, registering nothing, when tok no longer gives c's role
+// because the link was rotated after the connection's hello was checked.
+func (r *Room) join(c *client, tok string, since int64) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.roleOfLocked(tok) != c.role {
+		return false
+	}
 	b := r.inc.Board
 	w := welcomeMsg{Type: "welcome", Conn: c.id, Role: c.role, Incident: r.id, Seq: b.Seq, ServerTime: time.Now().UnixMilli()}
 	first := b.Seq + 1
@@ -105,6 +110,7 @@ func (r *Room) join(c *client, since int64) {
 	c.enqueue(encode(w))
 	r.clients[c] = struct{}{}
 	r.broadcastPresence()
+	return true
 }
 
 func (r *Room) leave(c *client) {

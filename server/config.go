@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -18,6 +19,15 @@ type Config struct {
 	PublicURL      string   // base of the links handed out; empty hands out paths
 	AllowedOrigins []string // extra origins allowed to open websockets
 	LogLevel       string
+	// FrameAncestors is the CSP frame-ancestors source list of the countdown
+	// page, which dashboards may embed; every other page stays 'none'.
+	FrameAncestors string
+	// AccessKey, when set, is required for the home page, the incident
+	// list and declaring an incident. Incident links work without it.
+	AccessKey string
+	// ConnectionsPerMinute bounds the websocket connections one client
+	// address may open per minute, with bursts of as many at once.
+	ConnectionsPerMinute int
 }
 
 type setting struct {
@@ -29,7 +39,7 @@ type setting struct {
 // It returns flag.ErrHelp after printing usage for -h and --help.
 func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Config, error) {
 	var cfg Config
-	var origins string
+	var origins, connsPerMinute string
 	settings := []setting{
 		{"addr", "SITREP_ADDR", "127.0.0.1:8080", "listen address (host:port)", &cfg.Addr},
 		{"data", "SITREP_DATA", "./data", "folder where the embedded database keeps its files; unused with a MongoDB URI", &cfg.DataDir},
@@ -38,6 +48,9 @@ func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		{"public-url", "SITREP_PUBLIC_URL", "", "base URL of the links handed out, such as https://sitrep.example.com; empty hands out paths", &cfg.PublicURL},
 		{"allowed-origins", "SITREP_ALLOWED_ORIGINS", "", "comma-separated extra origins (scheme://host[:port]) allowed to open websockets", &origins},
 		{"log-level", "SITREP_LOG_LEVEL", "info", "log level: debug, info, warn or error", &cfg.LogLevel},
+		{"frame-ancestors", "SITREP_FRAME_ANCESTORS", "'none'", "space-separated CSP frame-ancestors sources allowed to embed the countdown page, such as https://dash.example.com; other pages cannot be embedded", &cfg.FrameAncestors},
+		{"access-key", "SITREP_ACCESS_KEY", "", "key required for the home page, the incident list and declaring incidents; empty requires none. Prefer the environment variable, which other users cannot read from the process list", &cfg.AccessKey},
+		{"connections-per-minute", "SITREP_CONNECTIONS_PER_MINUTE", "120", "websocket connections one client address may open per minute (also the burst size)", &connsPerMinute},
 	}
 	fs := flag.NewFlagSet("sitrep", flag.ContinueOnError)
 	fs.SetOutput(out)
@@ -79,6 +92,15 @@ func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		u, _ := url.Parse(cfg.PublicURL)
 		cfg.AllowedOrigins = append(cfg.AllowedOrigins, u.Host)
 	}
+	n, err := strconv.Atoi(connsPerMinute)
+	if err != nil || n < 1 {
+		return cfg, fmt.Errorf("invalid connections per minute %q: use a whole number of 1 or more", connsPerMinute)
+	}
+	cfg.ConnectionsPerMinute = n
+	if err := checkFrameAncestors(cfg.FrameAncestors); err != nil {
+		return cfg, err
+	}
+	cfg.FrameAncestors = strings.Join(strings.Fields(cfg.FrameAncestors), " ")
 	switch cfg.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:

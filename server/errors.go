@@ -14,7 +14,10 @@ const maxBodyBytes = 64 << 10
 
 // apiError is an error answered as JSON with an HTTP status.
 type apiError struct {
-	Status  int    `json:"-"`
+	Status int `json:"-"`
+	// Code is a stable name for errors a client acts on, such as
+	// "rate-limited"; most errors have none.
+	Code    string `json:"code,omitempty"`
 	Field   string `json:"field,omitempty"`
 	Message string `json:"message"`
 }

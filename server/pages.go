@@ -10,15 +10,27 @@ import (
 )
 
 // contentSecurityPolicy allows only the server's own scripts, styles and
-// websocket, so text typed into the board can never run as script.
+// websocket, so text typed into the board can never run as script. It ends
+// with the frame-ancestors directive, which pages append.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors "
 
 func (s *server) securityHeaders(c *fiber.Ctx) error {
-	c.Set("Content-Security-Policy", contentSecurityPolicy)
+	c.Set("Content-Security-Policy", contentSecurityPolicy+"'none'")
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Referrer-Policy", "no-referrer")
 	c.Set("X-Frame-Options", "DENY")
+	return c.Next()
+}
+
+// embeddable lets the sites in the configured frame-ancestors embed the
+// page, for a countdown on a wall dashboard. X-Frame-Options has no way to
+// name several sites, so it is left out once any site may embed the page.
+func (s *server) embeddable(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", contentSecurityPolicy+s.cfg.FrameAncestors)
+	if s.cfg.FrameAncestors != "'none'" {
+		c.Response().Header.Del("X-Frame-Options")
+	}
 	return c.Next()
 }
 

@@ -21,10 +21,20 @@ type server struct {
 	// base is the context websocket handlers run under; it outlives requests
 	// because hijacked connections leave Fiber's request cycle.
 	base context.Context
+	// connLimit bounds websocket connections per client address, and
+	// signInLimit guesses of the access key.
+	connLimit   *addressLimiter
+	signInLimit *addressLimiter
 }
 
+// signInsPerMinute is how many sign-in attempts one address may make per
+// minute: enough for typing mistakes, too few to guess a key.
+const signInsPerMinute = 10
+
 func newServer(cfg Config, st *store.Store, h *hub.Hub, reg *prometheus.Registry, log *slog.Logger) *server {
-	s := &server{cfg: cfg, store: st, hub: h, reg: reg, log: log, base: context.Background()}
+	s := &server{cfg: cfg, store: st, hub: h, reg: reg, log: log, base: context.Background(),
+		connLimit:   newAddressLimiter("websocket connections", cfg.ConnectionsPerMinute),
+		signInLimit: newAddressLimiter("sign-in attempts", signInsPerMinute)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "sitrep",
 		DisableStartupMessage: true,

@@ -19,7 +19,14 @@ import (
 // loopback port.
 func startApp(t *testing.T) (*app, string) {
 	t.Helper()
-	cfg, err := ParseConfig([]string{"-addr", "127.0.0.1:0", "-data", t.TempDir()}, func(string) string { return "" }, io.Discard)
+	return startAppWith(t)
+}
+
+// startAppWith is startApp with extra command-line flags.
+func startAppWith(t *testing.T, flags ...string) (*app, string) {
+	t.Helper()
+	args := append([]string{"-addr", "127.0.0.1:0", "-data", t.TempDir()}, flags...)
+	cfg, err := ParseConfig(args, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +271,8 @@ func TestHelpListsEnvironment(t *testing.T) {
 	if err == nil {
 		t.Fatal("--help returned no error")
 	}
-	for _, env := range []string{"SITREP_ADDR", "SITREP_DATA", "SITREP_MONGODB_URI", "SITREP_PUBLIC_URL"} {
+	for _, env := range []string{"SITREP_ADDR", "SITREP_DATA", "SITREP_MONGODB_URI", "SITREP_PUBLIC_URL",
+		"SITREP_FRAME_ANCESTORS", "SITREP_ACCESS_KEY", "SITREP_CONNECTIONS_PER_MINUTE"} {
 		if !strings.Contains(out.String(), env) {
 			t.Errorf("--help does not mention %s", env)
 		}

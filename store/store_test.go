@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -196,5 +197,33 @@ func TestLoadUnknownIncident(t *testing.T) {
 	_, err := st.LoadIncident(context.Background(), "INC-2000-0101-001")
 	if !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("LoadIncident of an unknown id = %v, want ErrNotFound", err)
+	}
+}
+
+func TestSetTokenHashReplacesOneKind(t *testing.T) {
+	st := testdb.Open(t)
+	ctx := context.Background()
+	inc := newIncident(t, st, "Leaked link")
+	if err := st.SetTokenHash(ctx, inc.ID, store.KindView, token.Hash("view-2")); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := st.LoadIncident(ctx, inc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token.Matches("view-"+inc.ID, loaded.ViewTokenHash) {
+		t.Error("the old view token still matches")
+	}
+	if !token.Matches("view-2", loaded.ViewTokenHash) {
+		t.Error("the new view token does not match")
+	}
+	if !token.Matches("edit-"+inc.ID, loaded.EditTokenHash) {
+		t.Error("replacing the view token changed the edit token")
+	}
+	if err := st.SetTokenHash(ctx, "INC-2000-0101-001", store.KindEdit, token.Hash("x")); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("SetTokenHash of an unknown incident = %v, want ErrNotFound", err)
+	}
+	if err := st.SetTokenHash(ctx, inc.ID, "admin", token.Hash("x")); err == nil || !strings.Contains(err.Error(), inc.ID) {
+		t.Errorf("SetTokenHash of kind admin = %v, want an error naming %s", err, inc.ID)
 	}
 }

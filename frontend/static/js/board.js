@@ -4,7 +4,7 @@
 import { setText } from './dom.js';
 import { describeChange, describeRejected, describeReplaced } from './describe.js';
 import { createHeaderSection } from './header.js';
-import { knownLinks, pageIncident, rememberCurrentPage } from './links.js';
+import { pageIncident, rememberCurrentPage } from './links.js';
 import { createNameDialog, storedName } from './name.js';
 import { createNotices } from './notices.js';
 import { loadSchema } from './schema.js';
@@ -16,7 +16,8 @@ import { createPresence, createStatusIndicator } from './status.js';
 import { serverNow } from './clock.js';
 import { startTicker } from './ticker.js';
 import { toRFC3339 } from './time.js';
-import { showShareLinks, showFatal, revokedMessage } from './page.js';
+import { createLinkPanel } from './linkpanel.js';
+import { revokedText, showFatal } from './page.js';
 
 async function main() {
   const { id, token } = pageIncident();
@@ -89,7 +90,7 @@ async function main() {
     onWelcome: (msg) => {
       if (msg.role && msg.role !== 'edit') {
         session.stop('view link');
-        window.location.replace(`/incidents/${encodeURIComponent(id)}/view#key=${encodeURIComponent(token)}`);
+        window.location.replace(`/incidents/${encodeURIComponent(id)}/view#key=${encodeURIComponent(session.token())}`);
         return;
       }
       ownConn = msg.conn;
@@ -103,7 +104,7 @@ async function main() {
     onPresence: (msg) => presence.update(msg, ownConn),
     onStatus: (status) => {
       indicator.update(status);
-      if (status.revoked) showFatal(revokedMessage);
+      if (status.revoked) showFatal(revokedText(status));
     },
   });
 
@@ -112,7 +113,17 @@ async function main() {
     setText(nameButton, `You: ${name}`);
     session.rename(name);
   });
-  showShareLinks(document.getElementById('share'), knownLinks()[id]);
+  createLinkPanel(document.getElementById('share'), {
+    id,
+    getToken: () => session.token(),
+    onEditRotation: (promise) => session.rotateToken(promise),
+    onEditLink: (url) => {
+      // replaceState changes the address without a hashchange event, which
+      // would reload the page, so the board stays as it is.
+      const next = new URL(url, window.location.origin);
+      window.history.replaceState(null, '', next.pathname + next.hash);
+    },
+  });
   startTicker();
   renderSoon();
 }

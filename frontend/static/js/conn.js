@@ -33,6 +33,7 @@ export class Connection {
     this.timers = new Set();
     this.timeRequests = new Map();
     this.everConnected = false;
+    this.keyChange = null;
     window.addEventListener('online', () => {
       if (this.state === 'waiting') this.connect();
     });
@@ -73,9 +74,15 @@ export class Connection {
       return;
     }
     this.socket = socket;
+    // The token this socket sent in its hello. A close 1008 after the page
+    // moved to a new token revokes the old link, not this page's.
+    let sentToken = '';
     const watchdog = this.later(() => this.restart('no welcome within 10 s'), WELCOME_TIMEOUT_MS);
     socket.addEventListener('open', () => {
-      if (this.socket === socket) socket.send(JSON.stringify(this.hello()));
+      if (this.socket !== socket) return;
+      const hello = this.hello();
+      sentToken = hello.token;
+      socket.send(JSON.stringify(hello));
     });
     socket.addEventListener('message', (event) => {
       if (this.socket !== socket) return;
@@ -111,11 +118,31 @@ export class Connection {
       if (this.socket !== socket) return;
       this.socket = null;
       this.clearTimers();
-      this.closed(event.code, event.reason);
+      this.closed(event.code, event.reason, sentToken);
     });
   }
 
-  closed(code, reason) {
+  // waitForKey marks the page's token as being replaced. Until promise
+  // settles, a close 1008 waits for the new token instead of stopping.
+  waitForKey(promise) {
+    const pending = promise.then(() => undefined);
+    this.keyChange = pending;
+    const clear = () => {
+      if (this.keyChange === pending) this.keyChange = null;
+    };
+    pending.then(clear, clear);
+  }
+
+  closed(code, reason, sentToken) {
+    if (code === CLOSE_POLICY && this.keyChange) {
+      this.setState('connecting', { reconnect: true });
+      this.keyChange.then(() => this.connect(), () => this.setState('stopped', { code, reason }));
+      return;
+    }
+    if (code === CLOSE_POLICY && sentToken && sentToken !== this.hello().token) {
+      this.connect();
+      return;
+    }
     if (code === CLOSE_POLICY) {
       this.setState('stopped', { code, reason });
       return;

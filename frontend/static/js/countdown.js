@@ -4,7 +4,7 @@
 
 import { el, setText } from './dom.js';
 import { pageIncident, rememberCurrentPage } from './links.js';
-import { revokedMessage, showFatal } from './page.js';
+import { revokedText, showFatal } from './page.js';
 import { openSession } from './session.js';
 import { listRecords } from './state.js';
 import { createStatusIndicator } from './status.js';
@@ -56,7 +56,7 @@ function main() {
     },
     onStatus: (status) => {
       indicator.update(status);
-      if (status.revoked) showFatal(revokedMessage);
+      if (status.revoked) showFatal(revokedText(status));
     },
   });
 

@@ -20,7 +20,8 @@ const RETRY_MAX_MS = 30000;
 //   onReject(change, error): the server rejected a change of this tab for good.
 //   onError(error): an error arrived that belongs to no pending change.
 //   onPresence(msg): the editors and viewer count changed.
-//   onStatus(status): the connection changed; status is {state, text, pending, revoked}.
+//   onStatus(status): the connection changed; status is {state, text, pending,
+//     revoked, reason}, where reason is the server's close reason after a 1008.
 export function openSession({ incidentId, token, role, getName, ...callbacks }) {
   const call = (name, ...args) => callbacks[name] && callbacks[name](...args);
   const store = new Store();
@@ -33,6 +34,7 @@ export function openSession({ incidentId, token, role, getName, ...callbacks }) 
   let connState = { state: 'waiting', detail: {} };
   let retryTimer = 0;
   let needFull = false;
+  let currentToken = token;
 
   const pendingCount = () => (outbox ? outbox.size : 0);
 
@@ -42,7 +44,7 @@ export function openSession({ incidentId, token, role, getName, ...callbacks }) 
     const { state, detail } = connState;
     if (state === 'live') return { state: 'live', text: pending > 0 ? `live, sending ${pending}` : 'live', pending };
     if (state === 'stopped') {
-      return { state: 'offline', revoked: detail.code === 1008, pending,
+      return { state: 'offline', revoked: detail.code === 1008, reason: detail.reason || '', pending,
         text: detail.code === 1008 ? `offline: link invalid or revoked${suffix}` : `offline${suffix}` };
     }
     const offline = navigator.onLine === false || (state === 'waiting' && !detail.quiet && detail.attempt >= 2);
@@ -56,7 +58,7 @@ export function openSession({ incidentId, token, role, getName, ...callbacks }) 
   const conn = new Connection({
     url: socketURL(incidentId),
     hello: () => {
-      const msg = { type: 'hello', token, since: store.loaded && !needFull ? store.seq : 0 };
+      const msg = { type: 'hello', token: currentToken, since: store.loaded && !needFull ? store.seq : 0 };
       if (role === 'edit') msg.name = getName();
       return msg;
     },
@@ -140,7 +142,9 @@ export function openSession({ incidentId, token, role, getName, ...callbacks }) 
       call('onError', msg);
       return;
     }
-    if (msg.code === 'unavailable') {
+    // A change the server did not store for now, because the database did
+    // not respond or the connection sent too fast, is sent again later.
+    if (msg.code === 'unavailable' || msg.code === 'rate-limited') {
       const tries = (retries.get(msg.id) || 0) + 1;
       retries.set(msg.id, tries);
       const cap = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** tries);
@@ -200,5 +204,12 @@ export function openSession({ incidentId, token, role, getName, ...callbacks }) 
     status,
     pending: () => (outbox ? outbox.changes() : []),
     stop: (reason) => conn.stop(reason),
+    // rotateToken switches to the token promise resolves to. The server
+    // closes this connection when it revokes the old token, and the
+    // connection waits for the new one instead of reporting the link revoked.
+    rotateToken: (promise) => conn.waitForKey(promise.then((fresh) => {
+      currentToken = fresh;
+    })),
+    token: () => currentToken,
   };
 }

@@ -5,7 +5,7 @@ import { el, setText } from './dom.js';
 import { describeChange } from './describe.js';
 import { pageIncident, rememberCurrentPage } from './links.js';
 import { createNotices } from './notices.js';
-import { revokedMessage, showFatal } from './page.js';
+import { revokedText, showFatal } from './page.js';
 import { renderHeader, renderTimeline, renderUpdates } from './readonly.js';
 import { loadSchema } from './schema.js';
 import { openSession } from './session.js';
@@ -51,7 +51,7 @@ async function main() {
     },
     onStatus: (status) => {
       indicator.update(status);
-      if (status.revoked) showFatal(revokedMessage);
+      if (status.revoked) showFatal(revokedText(status));
     },
   });
 
