@@ -165,11 +165,17 @@ func (h *Hub) Serve(ctx context.Context, sock Socket, id string) {
 }
 
 func (h *Hub) readHello(ctx context.Context, sock Socket) (*helloMsg, error) {
-	ctx, cancel := context.WithTimeout(ctx, h.cfg.HelloTimeout)
-	defer cancel()
+	// A read whose context expires drops the connection without a close
+	// frame, so the timeout closes the socket with its reason instead, and
+	// that ends the read.
+	reason := fmt.Sprintf("no hello message within %v", h.cfg.HelloTimeout)
+	timer := time.AfterFunc(h.cfg.HelloTimeout, func() { _ = sock.Close(ClosePolicy, reason) })
 	data, err := sock.Read(ctx)
+	if !timer.Stop() {
+		return nil, errors.New(reason)
+	}
 	if err != nil {
-		return nil, errors.New("no hello message in time")
+		return nil, fmt.Errorf("reading hello: %w", err)
 	}
 	typ, msg, derr := decode(data)
 	if derr != nil {

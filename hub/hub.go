@@ -236,3 +236,10 @@ func (h *Hub) isClosing() bool {
 	defer h.mu.Unlock()
 	return h.closing
 }
+
+// Rooms returns the number of incidents with open connections.
+func (h *Hub) Rooms() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.rooms)
+}
