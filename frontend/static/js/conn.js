@@ -6,6 +6,8 @@ import { recordRough, recordTimeReply } from './clock.js';
 
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30000;
+const RESTART_MIN_MS = 250;
+const RESTART_SPREAD_MS = 5000;
 const TIME_EVERY_MS = 10000;
 const TIME_REPLY_TIMEOUT_MS = 5000;
 // The server closes a connection without hello after 10 s; a welcome that
@@ -148,10 +150,10 @@ export class Connection {
       return;
     }
     if (code === CLOSE_RESTART) {
-      // The server is restarting: come back soon, with a little jitter so
-      // every screen does not return in the same millisecond.
+      // The server is restarting: come back soon, spread over five seconds
+      // so hundreds of open boards do not all return in the same second.
       this.setState('waiting', { code, reason, quiet: true, retryInMs: 0 });
-      this.later(() => this.connect(), 250 + Math.random() * 1000);
+      this.later(() => this.connect(), RESTART_MIN_MS + Math.random() * RESTART_SPREAD_MS);
       return;
     }
     this.retry(code, reason);
