@@ -24,7 +24,7 @@ type Store interface {
 	ChangesAfter(ctx context.Context, incident string, seq int64) ([]board.Applied, error)
 	ChangeIDs(ctx context.Context, incident string) (map[string]int64, error)
 	SaveSnapshot(ctx context.Context, id string, seq int64, records []board.Record) error
-	SaveSummary(ctx context.Context, id string, seq int64, header *board.Record) error
+	SaveSummary(ctx context.Context, id string, seq int64, d board.Digest) error
 	SetTokenHash(ctx context.Context, id, kind string, hash []byte) error
 }
 
