@@ -17,6 +17,7 @@ import { serverNow } from './clock.js';
 import { startTicker } from './ticker.js';
 import { toRFC3339 } from './time.js';
 import { createLinkPanel } from './linkpanel.js';
+import { createTools } from './tools.js';
 import { revokedText, showFatal } from './page.js';
 
 async function main() {
@@ -57,6 +58,8 @@ async function main() {
   const headerSchema = schema.lists.find((l) => l.name === 'header');
   const header = createHeaderSection(headerSchema, ctx, schema.severities);
   sectionsEl.append(header.root);
+  const tools = createTools({ id, getToken: () => session.token(), nowMs: serverNow });
+  sectionsEl.append(tools.root);
   const sections = schema.lists.filter((l) => l.name !== 'header').map((l) => createSection(l, ctx, SECTION_HOOKS[l.name]));
   for (const section of sections) sectionsEl.append(section.root);
 
@@ -67,6 +70,7 @@ async function main() {
     const headerRecord = view.get('header/header');
     header.render(headerRecord);
     for (const section of sections) section.render(listRecords(view, section.list));
+    tools.render(view);
     board.dataset.seq = String(session.store.seq);
     board.dataset.loaded = String(session.store.loaded);
     if (headerRecord) {
