@@ -19,6 +19,9 @@ func (b *Board) Apply(c Change, author string, now time.Time) (*Applied, *Error)
 	if !ok {
 		return nil, errorf("list", "%q is not a list, use one of %s", c.List, strings.Join(ListNames(), ", "))
 	}
+	if list.System && !c.System {
+		return nil, errorf("list", "%s is written by the server only", c.List)
+	}
 	if !ValidID(c.Item) {
 		return nil, errorf("item", "must be 1 to %d letters, digits, '-' or '_'", MaxIDLength)
 	}

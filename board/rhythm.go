@@ -112,6 +112,10 @@ func clip(s string, n int) string {
 // quote returns a person's text for an automatic entry, cut to autoQuote bytes.
 func quote(s string) string { return clip(strings.TrimSpace(s), autoQuote) }
 
+// Quote returns s without surrounding space, cut to at most n bytes on a
+// character boundary with "…" marking the cut.
+func Quote(s string, n int) string { return clip(strings.TrimSpace(s), n) }
+
 // checkClientFields rejects what only the server may write: timeline entry
 // kinds other than note and alert.
 func checkClientFields(c Change) *Error {

@@ -51,6 +51,9 @@ type List struct {
 	Ranked bool
 	// Public lists are shown on the stakeholder view.
 	Public bool
+	// System lists are written by the server only, such as the state of
+	// the incident's webhook; changes from people are rejected.
+	System bool
 }
 
 // Limits on what a change and an incident may hold. docs/api.md repeats them.
@@ -75,6 +78,8 @@ const (
 	ListActionItems = "actionItems"
 	ListChecklist   = "checklist"
 	ListFollowUp    = "followUp"
+	ListWebhook     = "webhook"
+	WebhookID       = "webhook"
 )
 
 // Severities, with the meaning the board shows beside each.
@@ -189,6 +194,14 @@ var Lists = []List{
 		{Name: "done", Kind: KindBool, Stamp: true},
 		{Name: "due", Kind: KindTime},
 		{Name: "clock", Kind: KindEnum, Values: FollowUpClocks, ServerOnly: true},
+	}},
+	// One record, id "webhook", once a webhook is set: its host (never the
+	// whole URL, which is a secret) and how the last deliveries went.
+	{Name: ListWebhook, System: true, Fields: []Field{
+		{Name: "host", Kind: KindText, Max: MaxShortText, ServerOnly: true},
+		{Name: "lastError", Kind: KindText, Max: MaxText, ServerOnly: true},
+		{Name: "lastErrorAt", Kind: KindTime, ServerOnly: true},
+		{Name: "lastDeliveredAt", Kind: KindTime, ServerOnly: true},
 	}},
 }
 

@@ -258,6 +258,11 @@ func (r *Room) commit(a *board.Applied) {
 		}
 		c.enqueue(forViewers)
 	}
+	if r.inc.WebhookURL != "" {
+		if texts := notifications(r.id, r.inc.Board.Header().Text("title"), a); len(texts) > 0 {
+			r.hub.notify.enqueue(r.id, r.inc.WebhookURL, texts)
+		}
+	}
 	if touchesSummary(a) {
 		go r.saveSummary(a.Seq, r.inc.Board.Digest())
 	}

@@ -23,6 +23,7 @@ func (s *server) routes() {
 	s.app.Get("/api/incidents/:id/export.md", s.exportMarkdown)
 	s.app.Get("/api/incidents/:id/export.json", s.exportJSON)
 	s.app.Get("/api/incidents/:id/postmortem.ics", s.postmortemICS)
+	s.app.Put("/api/incidents/:id/webhook", s.setWebhook)
 	s.app.Get("/api/incidents/:id/ws", s.connLimit.limit, s.websocket)
 	s.app.Get("/api/schema", s.schema)
 

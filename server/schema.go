@@ -24,6 +24,7 @@ type schemaList struct {
 	Single bool          `json:"single,omitempty"`
 	Ranked bool          `json:"ranked,omitempty"`
 	Public bool          `json:"public,omitempty"`
+	System bool          `json:"system,omitempty"`
 	Fields []schemaField `json:"fields"`
 }
 
@@ -36,7 +37,7 @@ var kindNames = map[board.Kind]string{
 var schemaBody = func() fiber.Map {
 	lists := make([]schemaList, 0, len(board.Lists))
 	for _, l := range board.Lists {
-		sl := schemaList{Name: l.Name, Single: l.Single, Ranked: l.Ranked, Public: l.Public}
+		sl := schemaList{Name: l.Name, Single: l.Single, Ranked: l.Ranked, Public: l.Public, System: l.System}
 		for _, f := range l.Fields {
 			sf := schemaField{Name: f.Name, Kind: kindNames[f.Kind], Max: f.Max,
 				Values: f.Values, Required: f.Required, Default: f.Default, ServerOnly: f.ServerOnly}

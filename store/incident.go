@@ -18,7 +18,10 @@ type Incident struct {
 	CreatedAt     time.Time
 	EditTokenHash []byte
 	ViewTokenHash []byte
-	Board         *board.Board
+	// WebhookURL is the incoming-webhook URL notifications go to, or "".
+	// It is a secret, so it stays out of the board's records and the logs.
+	WebhookURL string
+	Board      *board.Board
 	// Tail holds the changes replayed on top of the last snapshot while
 	// loading, oldest first, so reconnecting clients can resume across a
 	// server restart.
@@ -49,6 +52,7 @@ type incidentDoc struct {
 	Summary       `bson:",inline"`
 	EditTokenHash []byte `bson:"editTokenHash"`
 	ViewTokenHash []byte `bson:"viewTokenHash"`
+	WebhookURL    string `bson:"webhookUrl,omitempty"`
 }
 
 type snapshotDoc struct {
@@ -118,6 +122,7 @@ func (s *Store) LoadIncident(ctx context.Context, id string) (*Incident, error) 
 		CreatedAt:     doc.CreatedAt.UTC(),
 		EditTokenHash: doc.EditTokenHash,
 		ViewTokenHash: doc.ViewTokenHash,
+		WebhookURL:    doc.WebhookURL,
 		Board:         board.NewBoard(id, doc.CreatedAt, snap.Seq, snap.Records),
 	}
 	// The snapshot may lag the change log by the changes stored after it.
@@ -136,7 +141,7 @@ func (s *Store) LoadIncident(ctx context.Context, id string) (*Incident, error) 
 // then the most recently declared first.
 func (s *Store) ListIncidents(ctx context.Context) ([]Summary, error) {
 	cur, err := s.incidents.Find(ctx, bson.D{},
-		options.Find().SetProjection(bson.D{{Key: "editTokenHash", Value: 0}, {Key: "viewTokenHash", Value: 0}}))
+		options.Find().SetProjection(bson.D{{Key: "editTokenHash", Value: 0}, {Key: "viewTokenHash", Value: 0}, {Key: "webhookUrl", Value: 0}}))
 	if err != nil {
 		return nil, fmt.Errorf("store: list incidents: %w", err)
 	}

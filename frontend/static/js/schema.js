@@ -101,6 +101,7 @@ export function normalizeSchema(raw) {
       single: Boolean(pick(list, 'single')),
       ranked: Boolean(pick(list, 'ranked')),
       public: Boolean(pick(list, 'public')),
+      system: Boolean(pick(list, 'system')),
       fields: Array.isArray(fields) ? fields.map(normalizeField) : [],
     };
   });
