@@ -72,7 +72,7 @@ func TestPostUpdateMovesDeadline(t *testing.T) {
 	waitJS(t, ctx, "the update appears in the timeline", timelineHas("Still investigating elevated 503s", "update"))
 
 	// The P0 internal sync comes round every 15 minutes from the post.
-	dueText, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(` + jsString(internal+Countdown) + `).dataset.due || ""`))
+	dueText, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(`+jsString(internal+Countdown)+`).dataset.due || ""`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestAutomaticEntriesAndResolution(t *testing.T) {
 	run(t, ctx, "open the handoff brief",
 		chromedp.Click(chromedp.CSS(HandoffOpen)),
 		chromedp.WaitVisible(chromedp.CSS(HandoffDialog+`[data-loaded="true"]`)))
-	brief, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(` + jsString(HandoffText) + `).value`))
+	brief, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(`+jsString(HandoffText)+`).value`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func TestAutomaticEntriesAndResolution(t *testing.T) {
 	waitJS(t, ctx, "the calendar downloads",
 		`document.querySelector(`+jsString(ToolsStatus)+`).textContent === "`+inc.ID+`-postmortem.ics downloaded."`)
 	var marks int
-	marks, err = chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(` + jsString(Picture+` [data-test="mark"]`) + `).length`))
+	marks, err = chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(Picture+` [data-test="mark"]`)+`).length`))
 	if err != nil || marks < 6 {
 		t.Errorf("the picture shows %d marks (%v), want one per timeline entry", marks, err)
 	}

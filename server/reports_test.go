@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // getWith sends GET url with the bearer token tok ("" for none) and returns
@@ -49,5 +50,55 @@ func TestReportRoutesNeedEditToken(t *testing.T) {
 	status, _, body := getWith(t, base+"/api/incidents/"+id+"/postmortem.ics", edit)
 	if status != http.StatusConflict || !strings.Contains(body, "postmortemAt") {
 		t.Errorf("calendar before resolving: %d %s, want 409 naming postmortemAt", status, body)
+	}
+}
+
+func TestListFiltersIncidents(t *testing.T) {
+	_, base := startApp(t)
+	checkout, edit, _ := declareIncident(t, base, "Checkout returning 503")
+	search, _, _ := declareIncident(t, base, "Search is slow")
+	c, _ := hello(t, base, checkout, edit)
+	writeMsg(t, c, map[string]any{"type": "change", "id": "svc", "op": "update", "list": "header", "item": "header",
+		"fields": map[string]any{"affectedServices": "payments-api, order-service"}})
+	writeMsg(t, c, map[string]any{"type": "change", "id": "entry", "op": "add", "list": "timeline", "item": "e1",
+		"fields": map[string]any{"text": "DB connection pool exhausted"}})
+	readUntil(t, c, "change")
+	readUntil(t, c, "change")
+
+	ids := func(query string) string {
+		t.Helper()
+		status, out := getJSON(t, base+"/api/incidents?"+query, "")
+		if status != http.StatusOK {
+			t.Fatalf("list with %s answered %d: %v", query, status, out)
+		}
+		var got []string
+		for _, inc := range out["incidents"].([]any) {
+			got = append(got, inc.(map[string]any)["id"].(string))
+		}
+		return strings.Join(got, ",")
+	}
+	// The summary is saved after the broadcast, so the filter on the
+	// service is polled until it applies.
+	deadline := time.Now().Add(10 * time.Second)
+	for ids("service=Payments-API") != checkout {
+		if time.Now().After(deadline) {
+			t.Fatalf("service filter = %q, want %s", ids("service=Payments-API"), checkout)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := ids("q=pool+exhausted"); got != checkout {
+		t.Errorf("search for timeline text = %q, want %s", got, checkout)
+	}
+	if got := ids("q=slow"); got != search {
+		t.Errorf("search for a title = %q, want %s", got, search)
+	}
+	if got := ids("status=active&severity=P1"); got != search+","+checkout && got != checkout+","+search {
+		t.Errorf("active P1 = %q, want both", got)
+	}
+	if got := ids("status=resolved"); got != "" {
+		t.Errorf("resolved = %q, want none", got)
+	}
+	if status, out := getJSON(t, base+"/api/incidents?severity=P7", ""); status != http.StatusBadRequest || !strings.Contains(toJSON(out), `"field":"severity"`) {
+		t.Errorf("severity P7 answered %d %v", status, out)
 	}
 }
