@@ -77,17 +77,17 @@ func TestListFiltersIncidents(t *testing.T) {
 		}
 		return strings.Join(got, ",")
 	}
-	// The summary is saved after the broadcast, so the filter on the
-	// service is polled until it applies.
-	deadline := time.Now().Add(10 * time.Second)
-	for ids("service=Payments-API") != checkout {
-		if time.Now().After(deadline) {
-			t.Fatalf("service filter = %q, want %s", ids("service=Payments-API"), checkout)
+	// Each change saves the summary after its broadcast, so these two
+	// filters are polled until the saves of both changes have landed.
+	for query, want := range map[string]string{"service=Payments-API": checkout, "q=pool+exhausted": checkout} {
+		deadline := time.Now().Add(10 * time.Second)
+		for ids(query) != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("list with %s = %q, want %s", query, ids(query), want)
+			}
+			// Spaces the polls of a condition; it is not a wait standing in for one.
+			time.Sleep(50 * time.Millisecond)
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if got := ids("q=pool+exhausted"); got != checkout {
-		t.Errorf("search for timeline text = %q, want %s", got, checkout)
 	}
 	if got := ids("q=slow"); got != search {
 		t.Errorf("search for a title = %q, want %s", got, search)
