@@ -1,6 +1,7 @@
 package board
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -18,8 +19,14 @@ func (b *Board) Apply(c Change, author string, now time.Time) (*Applied, *Error)
 	if !ok {
 		return nil, errorf("list", "%q is not a list, use one of %s", c.List, strings.Join(ListNames(), ", "))
 	}
+	if list.System && !c.System {
+		return nil, errorf("list", "%s is written by the server only", c.List)
+	}
 	if !ValidID(c.Item) {
 		return nil, errorf("item", "must be 1 to %d letters, digits, '-' or '_'", MaxIDLength)
+	}
+	if err := checkClientFields(c); err != nil {
+		return nil, err
 	}
 	a := &Applied{Seq: b.Seq + 1, ID: c.ID, By: author, At: now, Op: c.Op, List: c.List, Item: c.Item}
 
@@ -34,16 +41,26 @@ func (b *Board) Apply(c Change, author string, now time.Time) (*Applied, *Error)
 		rec, err = b.setDeleted(list, c, a)
 	case OpMove:
 		rec, err = b.move(list, c, a)
+	case OpPost:
+		rec, err = b.post(list, c, a)
 	default:
 		return nil, errorf("op", "%q is not an operation, use one of %s", c.Op, strings.Join(Ops, ", "))
 	}
 	if err != nil {
 		return nil, err
 	}
-	rec.Seq = a.Seq
-	rec.UpdatedBy = author
-	rec.UpdatedAt = now
-	a.Records = []Record{*rec}
+	// The change's own record comes first; the records it implies, such as
+	// automatic timeline entries, follow.
+	out := &changeSet{board: b, applied: a, byKey: map[string]*Record{rec.Key(): rec}, order: []*Record{rec}}
+	if err := b.consequences(c, out); err != nil {
+		return nil, err
+	}
+	for _, r := range out.order {
+		r.Seq = a.Seq
+		r.UpdatedBy = author
+		r.UpdatedAt = now
+		a.Records = append(a.Records, *r)
+	}
 	return a, nil
 }
 
@@ -79,6 +96,9 @@ func (b *Board) add(list *List, c Change, a *Applied) (*Record, *Error) {
 		switch {
 		case f.Default == "now":
 			c.Fields = withField(c.Fields, f.Name, FormatTime(a.At))
+		case f.Kind == KindInt && f.Default != "":
+			n, _ := strconv.ParseInt(f.Default, 10, 64)
+			c.Fields = withField(c.Fields, f.Name, n)
 		case f.Default != "":
 			c.Fields = withField(c.Fields, f.Name, f.Default)
 		case f.Required:
@@ -136,6 +156,9 @@ func (b *Board) setFields(list *List, rec *Record, c Change, a *Applied) *Error 
 		f, ok := list.Field(name)
 		if !ok {
 			return errorf("fields."+name, "is not a field of %s, use one of %s", list.Name, fieldNames(list))
+		}
+		if f.ServerOnly && !c.System {
+			return errorf("fields."+name, "is set by the server and cannot be changed")
 		}
 		v, err := f.normalize("fields."+name, raw, a.At, b.CreatedAt)
 		if err != nil {

@@ -15,10 +15,13 @@ const (
 	OpDelete  = "delete"
 	OpRestore = "restore"
 	OpMove    = "move"
+	// OpPost posts an update to a next update's audience: fields.text is
+	// what was sent. See Board.post.
+	OpPost = "post"
 )
 
 // Ops lists the operations a change can carry.
-var Ops = []string{OpAdd, OpUpdate, OpDelete, OpRestore, OpMove}
+var Ops = []string{OpAdd, OpUpdate, OpDelete, OpRestore, OpMove, OpPost}
 
 // Change is an edit a person sends: one operation on one record.
 type Change struct {
@@ -36,6 +39,10 @@ type Change struct {
 	// the edit was made. Values set by others after Base that this change
 	// overwrites are reported in Applied.Replaced.
 	Base int64 `json:"base,omitempty"`
+	// System marks a change the server makes itself, such as recording a
+	// webhook delivery. Only it may set ServerOnly fields; clients cannot
+	// set it because it has no JSON name.
+	System bool `json:"-"`
 }
 
 // Applied is a change as the incident accepted it: its sequence number, its
@@ -128,6 +135,8 @@ func (f *Field) normalize(path string, v any, now, created time.Time) (any, *Err
 			return nil, errorf(path, "must be true or false")
 		}
 		return b, nil
+	case KindInt:
+		return f.normalizeInt(path, v)
 	}
 	s, ok := v.(string)
 	if !ok {
@@ -176,6 +185,47 @@ func (f *Field) normalize(path string, v any, now, created time.Time) (any, *Err
 		return s, nil
 	}
 	return nil, errorf(path, "has an unknown kind")
+}
+
+// normalizeInt accepts a whole JSON number, or a Go integer from the
+// server's own changes and from documents read back from the database.
+func (f *Field) normalizeInt(path string, v any) (any, *Error) {
+	var n int64
+	switch x := v.(type) {
+	case float64:
+		if x != float64(int64(x)) {
+			return nil, errorf(path, "must be a whole number from %d to %d", f.Min, f.MaxInt)
+		}
+		n = int64(x)
+	case int:
+		n = int64(x)
+	case int32:
+		n = int64(x)
+	case int64:
+		n = x
+	default:
+		return nil, errorf(path, "must be a whole number from %d to %d", f.Min, f.MaxInt)
+	}
+	if n < f.Min || n > f.MaxInt {
+		return nil, errorf(path, "%d is outside %d to %d", n, f.Min, f.MaxInt)
+	}
+	return n, nil
+}
+
+// IntField returns an int field's value, converting the number types JSON
+// and BSON decode to; 0 when it is missing.
+func (r *Record) IntField(field string) int64 {
+	switch x := r.Fields[field].(type) {
+	case int64:
+		return x
+	case int32:
+		return int64(x)
+	case int:
+		return int64(x)
+	case float64:
+		return int64(x)
+	}
+	return 0
 }
 
 func isEmpty(v any) bool {

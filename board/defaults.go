@@ -30,6 +30,14 @@ var (
 	}
 )
 
+// DefaultUpdates are the audiences a new incident sends updates to, in the
+// order of UpdateCadence's durations.
+var DefaultUpdates = []struct{ Name, Audience string }{
+	{"Internal sync", AudienceInternal},
+	{"Status page update", AudienceStatusPage},
+	{"Exec update", AudienceExec},
+}
+
 // UpdateCadence gives, per severity, how long after declaring each default
 // next update falls due: internal sync, status page, exec update.
 var UpdateCadence = map[string][3]time.Duration{
@@ -65,21 +73,24 @@ func NewIncident(title, severity, by string, now time.Time) ([]Record, *Error) {
 	add(ListHeader, HeaderID, map[string]any{
 		"title": title, "severity": severity, "status": "investigating", "declaredAt": declared,
 		"customerImpact": "", "affectedServices": "", "statusPageText": "", "statusPagePostedAt": "",
+		"identifiedAt": "", "mitigatedAt": "", "resolvedAt": "", "closedAt": "", "postmortemAt": "",
 	})
 	add(ListTimeline, "declared", map[string]any{
-		"at": declared, "text": fmt.Sprintf("Incident declared as %s: %s", severity, title),
+		"at": declared, "text": fmt.Sprintf("Incident declared as %s: %s", severity, title), "kind": EntryAuto,
 	})
 	for i, r := range DefaultRoles {
 		add(ListRoles, fmt.Sprintf("role-%d", i+1), map[string]any{"role": r.Role, "person": r.Person})
 	}
-	for i, name := range []string{"Internal sync", "Status page update", "Exec update"} {
-		add(ListUpdates, fmt.Sprintf("update-%d", i+1), map[string]any{"name": name, "due": FormatTime(now.Add(cadence[i]))})
+	for i, u := range DefaultUpdates {
+		add(ListUpdates, fmt.Sprintf("update-%d", i+1), map[string]any{"name": u.Name, "audience": u.Audience,
+			"cadence": int64(cadence[i] / time.Minute), "due": FormatTime(now.Add(cadence[i]))})
 	}
 	for i, label := range DefaultChecklist {
 		add(ListChecklist, fmt.Sprintf("check-%d", i+1), map[string]any{"label": label, "done": false, "link": ""})
 	}
+	clocks := map[int]string{1: ClockSummary, 2: ClockPostmortem}
 	for i, label := range DefaultFollowUp {
-		add(ListFollowUp, fmt.Sprintf("follow-%d", i+1), map[string]any{"label": label, "done": false})
+		add(ListFollowUp, fmt.Sprintf("follow-%d", i+1), map[string]any{"label": label, "done": false, "clock": clocks[i]})
 	}
 	return out, nil
 }

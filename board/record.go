@@ -151,10 +151,16 @@ func SortRecords(rs []Record) {
 	})
 }
 
-// Resolved reports whether the incident's status is resolved.
+// Resolved reports whether the incident's status is resolved or closed.
 func (b *Board) Resolved() bool {
 	h := b.Header()
-	return h != nil && h.Text("status") == "resolved"
+	return h != nil && IsResolvedStatus(h.Text("status"))
+}
+
+// IsResolvedStatus reports whether status ends the incident's response:
+// "resolved" or "closed".
+func IsResolvedStatus(status string) bool {
+	return status == "resolved" || status == "closed"
 }
 
 // PublicRecords returns the records the stakeholder view may see, in board order.

@@ -18,6 +18,8 @@ const (
 	KindBool
 	// KindURL is empty or an absolute http or https URL.
 	KindURL
+	// KindInt is a whole number from Field.Min to Field.Max.
+	KindInt
 )
 
 // Field describes one editable field of a record.
@@ -31,6 +33,11 @@ type Field struct {
 	// Stamp names the fields the server sets to the author and time when a
 	// bool field turns true, such as who ticked a checklist item and when.
 	Stamp bool
+	// Min and Max bound an int field's value.
+	Min, MaxInt int64
+	// ServerOnly fields are computed by the server, such as when an update
+	// was last posted; a change that sets one is rejected.
+	ServerOnly bool
 }
 
 // List describes one section of the board.
@@ -44,6 +51,9 @@ type List struct {
 	Ranked bool
 	// Public lists are shown on the stakeholder view.
 	Public bool
+	// System lists are written by the server only, such as the state of
+	// the incident's webhook; changes from people are rejected.
+	System bool
 }
 
 // Limits on what a change and an incident may hold. docs/api.md repeats them.
@@ -68,6 +78,8 @@ const (
 	ListActionItems = "actionItems"
 	ListChecklist   = "checklist"
 	ListFollowUp    = "followUp"
+	ListWebhook     = "webhook"
+	WebhookID       = "webhook"
 )
 
 // Severities, with the meaning the board shows beside each.
@@ -78,10 +90,37 @@ var (
 		"P1": "Major: a key function is degraded or down for some customers",
 		"P2": "Minor: limited impact, a workaround exists",
 	}
-	Statuses        = []string{"investigating", "identified", "monitoring", "resolved"}
+	// Statuses in the order an incident goes through them. "closed" follows
+	// "resolved" once the postmortem owner is named; see board/rhythm.go.
+	Statuses        = []string{"investigating", "identified", "monitoring", "resolved", "closed"}
 	ServiceStates   = []string{"healthy", "degraded", "down", "unknown"}
 	HypothesisState = []string{"open", "investigating", "ruled-out", "confirmed"}
 	ItemStatuses    = []string{"open", "in-progress", "done"}
+	// EntryKinds are the kinds of timeline entry. People add notes and mark
+	// alerts; the server adds the others.
+	EntryKinds = []string{EntryNote, EntryAlert, EntryUpdate, EntryAuto, EntryAllClear}
+	// Audiences of next updates; "status-page" updates also set the header's
+	// status page text.
+	Audiences = []string{AudienceInternal, AudienceStatusPage, AudienceExec, AudienceOther}
+	// FollowUpClocks name the follow-up items whose due time resolving the
+	// incident sets.
+	FollowUpClocks = []string{"", ClockSummary, ClockPostmortem}
+)
+
+// Timeline entry kinds, audiences and follow-up clocks.
+const (
+	EntryNote          = "note"
+	EntryAlert         = "alert"
+	EntryUpdate        = "update"
+	EntryAuto          = "auto"
+	EntryAllClear      = "all-clear"
+	AudienceInternal   = "internal"
+	AudienceStatusPage = "status-page"
+	AudienceExec       = "exec"
+	AudienceOther      = "other"
+	ClockSummary       = "summary"
+	ClockPostmortem    = "postmortem"
+	MaxCadenceMinutes  = 1440
 )
 
 // Lists is the board's schema, in the order the sections appear.
@@ -95,10 +134,19 @@ var Lists = []List{
 		{Name: "affectedServices", Kind: KindText, Max: MaxText},
 		{Name: "statusPageText", Kind: KindText, Max: MaxText},
 		{Name: "statusPagePostedAt", Kind: KindTime},
+		// The server sets each of these when the status first reaches it;
+		// people may correct them.
+		{Name: "identifiedAt", Kind: KindTime},
+		{Name: "mitigatedAt", Kind: KindTime},
+		{Name: "resolvedAt", Kind: KindTime},
+		{Name: "closedAt", Kind: KindTime},
+		{Name: "postmortemAt", Kind: KindTime},
 	}},
 	{Name: ListTimeline, Public: true, Fields: []Field{
 		{Name: "at", Kind: KindTime, Required: true, Default: "now"},
 		{Name: "text", Kind: KindText, Max: MaxText, Required: true},
+		{Name: "kind", Kind: KindEnum, Values: EntryKinds, Default: EntryNote},
+		{Name: "audience", Kind: KindText, Max: MaxShortText, ServerOnly: true},
 	}},
 	{Name: ListServices, Fields: []Field{
 		{Name: "name", Kind: KindText, Max: MaxShortText, Required: true},
@@ -124,6 +172,11 @@ var Lists = []List{
 	{Name: ListUpdates, Public: true, Fields: []Field{
 		{Name: "name", Kind: KindText, Max: MaxShortText, Required: true},
 		{Name: "due", Kind: KindTime},
+		{Name: "audience", Kind: KindEnum, Values: Audiences, Default: AudienceOther},
+		{Name: "cadence", Kind: KindInt, Min: 0, MaxInt: MaxCadenceMinutes, Default: "0"},
+		{Name: "lastPostedAt", Kind: KindTime, ServerOnly: true},
+		{Name: "lastText", Kind: KindText, Max: MaxText, ServerOnly: true},
+		{Name: "stopped", Kind: KindBool, ServerOnly: true},
 	}},
 	{Name: ListActionItems, Fields: []Field{
 		{Name: "owner", Kind: KindText, Max: MaxShortText},
@@ -139,6 +192,16 @@ var Lists = []List{
 	{Name: ListFollowUp, Fields: []Field{
 		{Name: "label", Kind: KindText, Max: MaxShortText * 2, Required: true},
 		{Name: "done", Kind: KindBool, Stamp: true},
+		{Name: "due", Kind: KindTime},
+		{Name: "clock", Kind: KindEnum, Values: FollowUpClocks, ServerOnly: true},
+	}},
+	// One record, id "webhook", once a webhook is set: its host (never the
+	// whole URL, which is a secret) and how the last deliveries went.
+	{Name: ListWebhook, System: true, Fields: []Field{
+		{Name: "host", Kind: KindText, Max: MaxShortText, ServerOnly: true},
+		{Name: "lastError", Kind: KindText, Max: MaxText, ServerOnly: true},
+		{Name: "lastErrorAt", Kind: KindTime, ServerOnly: true},
+		{Name: "lastDeliveredAt", Kind: KindTime, ServerOnly: true},
 	}},
 }
 

@@ -123,6 +123,35 @@ const (
 	// LinksStatus shows the result of the last action of the Links area.
 	LinksStatus = `[data-test="links-status"]`
 
+	// PostText is the text box of a next update's post form.
+	PostText = `[data-test="post-text"]`
+	// PostSubmit posts the update typed into PostText.
+	PostSubmit = `[data-test="post-submit"]`
+	// LastPosted shows when a next update was last posted and its text.
+	LastPosted = `[data-test="last-posted"]`
+	// LatestUpdate is the stakeholder view's most recent update; LatestUpdateText its text.
+	LatestUpdate     = `[data-test="latest-update"]`
+	LatestUpdateText = `[data-test="latest-update-text"]`
+	// EntryKind marks a timeline entry that is not a plain note; data-kind is alert, update, auto or all-clear.
+	EntryKind = `[data-test="entry-kind"]`
+	// EntryAmended says how a timeline entry was amended; hidden when it was not.
+	EntryAmended = `[data-test="entry-amended"]`
+	// KeyTime is one key time of the response; data-name names it, such as "Time to resolve".
+	KeyTime = `[data-test="key-time"]`
+	// Picture is the incident's SVG picture; its marks carry data-test="mark", its bands data-test="band-status" or "band-severity".
+	Picture = `[data-test="picture"]`
+	// HandoffOpen opens the handoff brief dialog; HandoffDialog has data-loaded="true" once the brief arrived.
+	HandoffOpen   = `[data-test="handoff-open"]`
+	HandoffDialog = `[data-test="handoff-dialog"]`
+	// HandoffText is the brief's text area.
+	HandoffText = `[data-test="handoff-text"]`
+	// ExportMarkdown, ExportJSON and ExportICS download the postmortem draft, the incident and the meeting.
+	ExportMarkdown = `[data-test="export-md"]`
+	ExportJSON     = `[data-test="export-json"]`
+	ExportICS      = `[data-test="export-ics"]`
+	// ToolsStatus reports the result of the last download.
+	ToolsStatus = `[data-test="tools-status"]`
+
 	// SignInKey is the access key input of the sign-in page.
 	SignInKey = `[data-test="signin-key"]`
 	// SignInSubmit submits the sign-in form.

@@ -24,8 +24,9 @@ type Store interface {
 	ChangesAfter(ctx context.Context, incident string, seq int64) ([]board.Applied, error)
 	ChangeIDs(ctx context.Context, incident string) (map[string]int64, error)
 	SaveSnapshot(ctx context.Context, id string, seq int64, records []board.Record) error
-	SaveSummary(ctx context.Context, id string, seq int64, header *board.Record) error
+	SaveSummary(ctx context.Context, id string, seq int64, d board.Digest) error
 	SetTokenHash(ctx context.Context, id, kind string, hash []byte) error
+	SetWebhook(ctx context.Context, id, url string) error
 }
 
 // Config holds the hub's timings and limits. Zero fields take the defaults
@@ -41,13 +42,19 @@ type Config struct {
 	// at once, default 100. A message over the limit gets a rate-limited error.
 	MessageRate  float64
 	MessageBurst int
+	// WebhookAttempts is how often one notification is tried, default 4;
+	// WebhookBackoff the wait before the first retry, doubling after each,
+	// default 500ms.
+	WebhookAttempts int
+	WebhookBackoff  time.Duration
 }
 
 // DefaultConfig returns the timings and limits docs/api.md documents. A dead
 // connection is noticed within PingInterval+PongTimeout, 15 seconds.
 func DefaultConfig() Config {
 	return Config{HelloTimeout: 10 * time.Second, PingInterval: 10 * time.Second, PongTimeout: 5 * time.Second,
-		WriteTimeout: 10 * time.Second, SendQueue: 512, MessageRate: 20, MessageBurst: 100}
+		WriteTimeout: 10 * time.Second, SendQueue: 512, MessageRate: 20, MessageBurst: 100,
+		WebhookAttempts: 4, WebhookBackoff: 500 * time.Millisecond}
 }
 
 func (c Config) withDefaults() Config {
@@ -73,6 +80,12 @@ func (c Config) withDefaults() Config {
 	if c.MessageBurst <= 0 {
 		c.MessageBurst = d.MessageBurst
 	}
+	if c.WebhookAttempts <= 0 {
+		c.WebhookAttempts = d.WebhookAttempts
+	}
+	if c.WebhookBackoff <= 0 {
+		c.WebhookBackoff = d.WebhookBackoff
+	}
 	return c
 }
 
@@ -87,11 +100,15 @@ type Hub struct {
 	rooms   map[string]*Room
 	closing bool
 	conns   sync.WaitGroup
+
+	notify *notifier
 }
 
 // New returns a hub that keeps incidents in st and registers its metrics with reg.
 func New(st Store, log *slog.Logger, reg prometheus.Registerer, cfg Config) *Hub {
-	return &Hub{store: st, log: log, cfg: cfg.withDefaults(), metrics: newMetrics(reg), rooms: map[string]*Room{}}
+	h := &Hub{store: st, log: log, cfg: cfg.withDefaults(), metrics: newMetrics(reg), rooms: map[string]*Room{}}
+	h.notify = newNotifier(h)
+	return h
 }
 
 // acquire returns the loaded room of incident id, loading it if no
@@ -221,6 +238,7 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		h.conns.Wait()
+		h.notify.stop()
 		close(done)
 	}()
 	select {

@@ -258,8 +258,13 @@ func (r *Room) commit(a *board.Applied) {
 		}
 		c.enqueue(forViewers)
 	}
-	if a.List == board.ListHeader {
-		go r.saveSummary(a.Seq, a.Records[0])
+	if r.inc.WebhookURL != "" {
+		if texts := notifications(r.id, r.inc.Board.Header().Text("title"), a); len(texts) > 0 {
+			r.hub.notify.enqueue(r.id, r.inc.WebhookURL, texts)
+		}
+	}
+	if touchesSummary(a) {
+		go r.saveSummary(a.Seq, r.inc.Board.Digest())
 	}
 	if a.Seq-r.snapshotSeq >= snapshotEvery && !r.snapshotting {
 		r.snapshotting = true
@@ -267,10 +272,22 @@ func (r *Room) commit(a *board.Applied) {
 	}
 }
 
-func (r *Room) saveSummary(seq int64, header board.Record) {
+// touchesSummary reports whether a change alters what the incident list
+// shows or searches: the header, a deadline or the timeline's text.
+func touchesSummary(a *board.Applied) bool {
+	for _, rec := range a.Records {
+		switch rec.List {
+		case board.ListHeader, board.ListUpdates, board.ListFollowUp, board.ListTimeline:
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Room) saveSummary(seq int64, d board.Digest) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := r.hub.store.SaveSummary(ctx, r.id, seq, &header); err != nil {
+	if err := r.hub.store.SaveSummary(ctx, r.id, seq, d); err != nil {
 		r.hub.log.Error("saving incident summary failed", "incident", r.id, "seq", seq, "err", err)
 	}
 }

@@ -77,14 +77,22 @@ func unavailable(err error) *apiError {
 	return &apiError{Status: fiber.StatusServiceUnavailable, Message: "the database is unavailable; try again shortly (" + err.Error() + ")"}
 }
 
-// listIncidents returns every incident's summary, active ones first.
+// listIncidents returns the summaries of the incidents the query's filter
+// selects, active ones first.
 func (s *server) listIncidents(c *fiber.Ctx) error {
-	list, err := s.store.ListIncidents(c.UserContext())
+	filter, ferr := parseListFilter(c)
+	if ferr != nil {
+		return ferr
+	}
+	all, err := s.store.ListIncidents(c.UserContext())
 	if err != nil {
 		return unavailable(err)
 	}
-	if list == nil {
-		list = []store.Summary{}
+	list := []store.Summary{}
+	for _, sum := range all {
+		if filter.keep(sum) {
+			list = append(list, sum)
+		}
 	}
 	return c.JSON(fiber.Map{"incidents": list})
 }

@@ -19,6 +19,11 @@ func (s *server) routes() {
 	s.app.Get("/api/incidents", s.requireAccess, s.listIncidents)
 	s.app.Get("/api/incidents/:id", s.getIncident)
 	s.app.Post("/api/incidents/:id/tokens", s.rotateToken)
+	s.app.Get("/api/incidents/:id/handoff.txt", s.handoffText)
+	s.app.Get("/api/incidents/:id/export.md", s.exportMarkdown)
+	s.app.Get("/api/incidents/:id/export.json", s.exportJSON)
+	s.app.Get("/api/incidents/:id/postmortem.ics", s.postmortemICS)
+	s.app.Put("/api/incidents/:id/webhook", s.setWebhook)
 	s.app.Get("/api/incidents/:id/ws", s.connLimit.limit, s.websocket)
 	s.app.Get("/api/schema", s.schema)
 

@@ -18,7 +18,10 @@ type Incident struct {
 	CreatedAt     time.Time
 	EditTokenHash []byte
 	ViewTokenHash []byte
-	Board         *board.Board
+	// WebhookURL is the incoming-webhook URL notifications go to, or "".
+	// It is a secret, so it stays out of the board's records and the logs.
+	WebhookURL string
+	Board      *board.Board
 	// Tail holds the changes replayed on top of the last snapshot while
 	// loading, oldest first, so reconnecting clients can resume across a
 	// server restart.
@@ -34,12 +37,22 @@ type Summary struct {
 	DeclaredAt string    `json:"declaredAt" bson:"declaredAt"`
 	Seq        int64     `json:"seq" bson:"seq"`
 	CreatedAt  time.Time `json:"createdAt" bson:"createdAt"`
+	// AffectedServices are the header's affected services, split at commas.
+	AffectedServices []string `json:"affectedServices" bson:"affectedServices"`
+	// NextDue is the earliest running deadline: a next update, or a
+	// follow-up item not done. "" when none runs.
+	NextDue string `json:"nextDue" bson:"nextDue"`
+	// SearchText is what the list's search matches: the lower-cased title
+	// and timeline text, at most board.MaxSearchText bytes. It stays on
+	// the server, since the list is readable without an incident's link.
+	SearchText string `json:"-" bson:"searchText"`
 }
 
 type incidentDoc struct {
 	Summary       `bson:",inline"`
 	EditTokenHash []byte `bson:"editTokenHash"`
 	ViewTokenHash []byte `bson:"viewTokenHash"`
+	WebhookURL    string `bson:"webhookUrl,omitempty"`
 }
 
 type snapshotDoc struct {
@@ -70,7 +83,7 @@ func (s *Store) NextIncidentID(ctx context.Context, now time.Time) (string, erro
 // CreateIncident stores a new incident with its first records.
 func (s *Store) CreateIncident(ctx context.Context, inc *Incident) error {
 	doc := incidentDoc{
-		Summary:       summarize(inc.ID, inc.CreatedAt, inc.Board.Seq, inc.Board.Header()),
+		Summary:       summarize(inc.ID, inc.CreatedAt, inc.Board.Seq, inc.Board.Digest()),
 		EditTokenHash: inc.EditTokenHash,
 		ViewTokenHash: inc.ViewTokenHash,
 	}
@@ -84,15 +97,9 @@ func (s *Store) CreateIncident(ctx context.Context, inc *Incident) error {
 	return nil
 }
 
-func summarize(id string, created time.Time, seq int64, header *board.Record) Summary {
-	sum := Summary{ID: id, CreatedAt: created, Seq: seq}
-	if header != nil {
-		sum.Title = header.Text("title")
-		sum.Severity = header.Text("severity")
-		sum.Status = header.Text("status")
-		sum.DeclaredAt = header.Text("declaredAt")
-	}
-	return sum
+func summarize(id string, created time.Time, seq int64, d board.Digest) Summary {
+	return Summary{ID: id, CreatedAt: created, Seq: seq, Title: d.Title, Severity: d.Severity, Status: d.Status,
+		DeclaredAt: d.DeclaredAt, AffectedServices: d.AffectedServices, NextDue: d.NextDue, SearchText: d.SearchText}
 }
 
 // LoadIncident reads an incident: its last snapshot, then every change
@@ -115,6 +122,7 @@ func (s *Store) LoadIncident(ctx context.Context, id string) (*Incident, error) 
 		CreatedAt:     doc.CreatedAt.UTC(),
 		EditTokenHash: doc.EditTokenHash,
 		ViewTokenHash: doc.ViewTokenHash,
+		WebhookURL:    doc.WebhookURL,
 		Board:         board.NewBoard(id, doc.CreatedAt, snap.Seq, snap.Records),
 	}
 	// The snapshot may lag the change log by the changes stored after it.
@@ -133,7 +141,7 @@ func (s *Store) LoadIncident(ctx context.Context, id string) (*Incident, error) 
 // then the most recently declared first.
 func (s *Store) ListIncidents(ctx context.Context) ([]Summary, error) {
 	cur, err := s.incidents.Find(ctx, bson.D{},
-		options.Find().SetProjection(bson.D{{Key: "editTokenHash", Value: 0}, {Key: "viewTokenHash", Value: 0}}))
+		options.Find().SetProjection(bson.D{{Key: "editTokenHash", Value: 0}, {Key: "viewTokenHash", Value: 0}, {Key: "webhookUrl", Value: 0}}))
 	if err != nil {
 		return nil, fmt.Errorf("store: list incidents: %w", err)
 	}
@@ -156,15 +164,16 @@ func (s *Store) SaveSnapshot(ctx context.Context, id string, seq int64, records 
 	return nil
 }
 
-// SaveSummary updates the title, severity, status and declared time the
-// incident list shows, unless a later change already did.
-func (s *Store) SaveSummary(ctx context.Context, id string, seq int64, header *board.Record) error {
-	sum := summarize(id, time.Time{}, seq, header)
+// SaveSummary updates what the incident list shows and filters on, unless
+// a later change already did.
+func (s *Store) SaveSummary(ctx context.Context, id string, seq int64, d board.Digest) error {
+	sum := summarize(id, time.Time{}, seq, d)
 	filter := bson.D{{Key: "_id", Value: id}, {Key: "seq", Value: bson.D{{Key: "$lt", Value: seq}}}}
 	update := bson.D{{Key: "$set", Value: bson.D{
 		{Key: "title", Value: sum.Title}, {Key: "severity", Value: sum.Severity},
 		{Key: "status", Value: sum.Status}, {Key: "declaredAt", Value: sum.DeclaredAt},
-		{Key: "seq", Value: seq},
+		{Key: "affectedServices", Value: sum.AffectedServices}, {Key: "nextDue", Value: sum.NextDue},
+		{Key: "searchText", Value: sum.SearchText}, {Key: "seq", Value: seq},
 	}}}
 	if _, err := s.incidents.UpdateOne(ctx, filter, update); err != nil {
 		return fmt.Errorf("store: save summary of %s at %d: %w", id, seq, err)

@@ -172,9 +172,9 @@ func TestListIncidentsActiveFirst(t *testing.T) {
 	ctx := context.Background()
 	older := newIncident(t, st, "Older, resolved")
 	newer := newIncident(t, st, "Newer, active")
-	header := older.Board.Header().Clone()
-	header.Fields["status"] = "resolved"
-	if err := st.SaveSummary(ctx, older.ID, 5, header); err != nil {
+	digest := older.Board.Digest()
+	digest.Status = "resolved"
+	if err := st.SaveSummary(ctx, older.ID, 5, digest); err != nil {
 		t.Fatal(err)
 	}
 	list, err := st.ListIncidents(ctx)

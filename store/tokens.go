@@ -37,3 +37,17 @@ func (s *Store) SetTokenHash(ctx context.Context, id, kind string, hash []byte) 
 	}
 	return nil
 }
+
+// SetWebhook stores the incident's webhook URL; "" removes it. It returns
+// ErrNotFound for an unknown incident. The error never contains the URL.
+func (s *Store) SetWebhook(ctx context.Context, id, url string) error {
+	update := bson.D{{Key: "$set", Value: bson.D{{Key: "webhookUrl", Value: url}}}}
+	res, err := s.incidents.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update)
+	if err != nil {
+		return fmt.Errorf("store: set webhook of %s: %w", id, err)
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("store: set webhook of %s: %w", id, ErrNotFound)
+	}
+	return nil
+}

@@ -2,7 +2,7 @@
 // a mistake shows at once, then sent as an "add" change.
 
 import { byteLength, el, newId, safeLink, setText } from './dom.js';
-import { makeControl } from './editor.js';
+import { makeControl, parseWhole } from './editor.js';
 import { ITEM_NAMES, fieldLabel } from './labels.js';
 import { parseTimeInput } from './time.js';
 
@@ -14,7 +14,7 @@ export function createAddForm(listSchema, ctx, hooks = {}) {
   const list = listSchema.name;
   const itemName = ITEM_NAMES[list] || 'item';
   const prefix = `add${++formCount}`;
-  const names = hooks.addFields || listSchema.fields.filter((f) => f.kind !== 'bool').map((f) => f.name);
+  const names = hooks.addFields || listSchema.fields.filter((f) => f.kind !== 'bool' && !f.serverOnly).map((f) => f.name);
   const fields = names.map((name) => listSchema.fields.find((f) => f.name === name)).filter(Boolean);
   const inputs = new Map();
   const errors = new Map();
@@ -23,7 +23,9 @@ export function createAddForm(listSchema, ctx, hooks = {}) {
 
   for (const field of fields) {
     const id = `${prefix}-${field.name}`;
-    const control = makeControl(field, id);
+    // hooks.values narrows an enum to the values people may choose.
+    const allowed = hooks.values && hooks.values[field.name];
+    const control = makeControl(allowed ? { ...field, values: allowed } : field, id);
     control.setAttribute('name', field.name);
     control.setAttribute('data-field', field.name);
     control.setAttribute('data-test', 'add-field');
@@ -62,6 +64,12 @@ export function createAddForm(listSchema, ctx, hooks = {}) {
         else if (field.required && field.default !== 'now') message = `${label} is required`;
       } else if (field.kind === 'enum') {
         out[field.name] = raw;
+      } else if (field.kind === 'int') {
+        if (raw.trim() !== '') {
+          const parsed = parseWhole(raw, field, label);
+          if (parsed.error) message = parsed.error;
+          else out[field.name] = parsed.value;
+        }
       } else {
         if (field.required && raw.trim() === '') message = `${label} is required`;
         else if (field.max && byteLength(raw) > field.max) message = `${label} is ${byteLength(raw)} bytes long, the maximum is ${field.max}`;

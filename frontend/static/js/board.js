@@ -17,6 +17,8 @@ import { serverNow } from './clock.js';
 import { startTicker } from './ticker.js';
 import { toRFC3339 } from './time.js';
 import { createLinkPanel } from './linkpanel.js';
+import { createTools } from './tools.js';
+import { createNotify } from './notify.js';
 import { revokedText, showFatal } from './page.js';
 
 async function main() {
@@ -57,7 +59,12 @@ async function main() {
   const headerSchema = schema.lists.find((l) => l.name === 'header');
   const header = createHeaderSection(headerSchema, ctx, schema.severities);
   sectionsEl.append(header.root);
-  const sections = schema.lists.filter((l) => l.name !== 'header').map((l) => createSection(l, ctx, SECTION_HOOKS[l.name]));
+  const tools = createTools({ id, getToken: () => session.token(), nowMs: serverNow });
+  sectionsEl.append(tools.root);
+  const notify = createNotify({ id, getToken: () => session.token() });
+  document.getElementById('share').after(notify.root);
+  // System lists, such as the webhook's state, have panels of their own.
+  const sections = schema.lists.filter((l) => l.name !== 'header' && !l.system).map((l) => createSection(l, ctx, SECTION_HOOKS[l.name]));
   for (const section of sections) sectionsEl.append(section.root);
 
   let scheduled = false;
@@ -67,6 +74,8 @@ async function main() {
     const headerRecord = view.get('header/header');
     header.render(headerRecord);
     for (const section of sections) section.render(listRecords(view, section.list));
+    tools.render(view);
+    notify.render(view.get('webhook/webhook'));
     board.dataset.seq = String(session.store.seq);
     board.dataset.loaded = String(session.store.loaded);
     if (headerRecord) {

@@ -89,8 +89,11 @@ function main() {
     const items = updates.map((record) => {
       const entry = row(record);
       setText(entry.name, record.fields.name);
-      setText(entry.due, record.fields.due ? `due ${formatTime(record.fields.due)}` : 'no due time');
-      setDue(entry.digits, record.fields.due || '');
+      const stopped = Boolean(record.fields.stopped);
+      entry.item.toggleAttribute('data-stopped', stopped);
+      if (stopped) setText(entry.due, 'stopped: the incident is resolved');
+      else setText(entry.due, record.fields.due ? `due ${formatTime(record.fields.due)}` : 'no due time');
+      setDue(entry.digits, stopped ? '' : record.fields.due || '');
       return entry.item;
     });
     list.replaceChildren(...items);
@@ -105,7 +108,8 @@ function main() {
   function markOverdue() {
     for (const entry of rows.values()) {
       const overdue = entry.digits.dataset.overdue === 'true';
-      setText(entry.flag, overdue ? 'OVERDUE by' : 'due in');
+      const stopped = entry.item.hasAttribute('data-stopped');
+      setText(entry.flag, stopped ? 'stopped' : overdue ? 'OVERDUE by' : 'due in');
       entry.item.classList.toggle('is-overdue', overdue);
     }
   }

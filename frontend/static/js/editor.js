@@ -112,6 +112,7 @@ export function createEditor({ list, item, field, label, getSeq, nowMs, commit }
       if (parsed.iso === '' && field.required) return { error: `${label} is required` };
       return { value: parsed.iso };
     }
+    if (field.kind === 'int') return parseWhole(raw, field, label);
     if (field.required && raw.trim() === '') return { error: `${label} must not be empty` };
     if (field.max && byteLength(raw) > field.max) {
       return { error: `${label} is ${byteLength(raw)} bytes long, the maximum is ${field.max}` };
@@ -162,12 +163,26 @@ export function createEditor({ list, item, field, label, getSeq, nowMs, commit }
   return { root, control, update, field: field.name, list, item };
 }
 
+// parseWhole reads an int field's text as a whole number within its bounds.
+export function parseWhole(raw, field, label) {
+  const text = raw.trim();
+  if (!/^\d+$/.test(text)) return { error: `${label} must be a whole number from ${field.min || 0} to ${field.maxInt}` };
+  const value = Number(text);
+  if (value < (field.min || 0) || value > field.maxInt) {
+    return { error: `${label} must be from ${field.min || 0} to ${field.maxInt}, not ${value}` };
+  }
+  return { value };
+}
+
 // makeControl creates the input element for a field's kind.
 export function makeControl(field, id) {
   if (field.kind === 'enum') {
     return el('select', { id, class: 'control' }, field.values.map((v) => el('option', { value: v, text: valueLabel(v) })));
   }
   if (field.kind === 'bool') return el('input', { id, type: 'checkbox', class: 'control-check' });
+  if (field.kind === 'int') {
+    return el('input', { id, type: 'text', class: 'control control-int', inputmode: 'numeric', autocomplete: 'off' });
+  }
   if (field.kind === 'time') {
     return el('input', { id, type: 'text', class: 'control control-time', inputmode: 'text', autocomplete: 'off',
       placeholder: 'YYYY-MM-DD HH:MM', spellcheck: 'false' });

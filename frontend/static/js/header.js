@@ -33,7 +33,12 @@ export function createHeaderSection(listSchema, ctx, severities) {
     el('div', { class: 'header-cell header-wide' }, part('customerImpact')),
     el('div', { class: 'header-cell header-wide' }, part('affectedServices'), chips),
     el('div', { class: 'header-cell header-wide' }, part('statusPageText'), posted),
-    el('div', { class: 'header-cell' }, part('statusPagePostedAt'))));
+    el('div', { class: 'header-cell' }, part('statusPagePostedAt')),
+    el('div', { class: 'header-cell' }, part('identifiedAt')),
+    el('div', { class: 'header-cell' }, part('mitigatedAt')),
+    el('div', { class: 'header-cell' }, part('resolvedAt')),
+    el('div', { class: 'header-cell' }, part('closedAt')),
+    el('div', { class: 'header-cell' }, part('postmortemAt'))));
 
   // render shows the header record; a missing record leaves the section empty.
   function render(record) {
@@ -43,7 +48,7 @@ export function createHeaderSection(listSchema, ctx, severities) {
     setText(meaning, severities[severity] || '');
     renderChips(chips, record.fields.affectedServices);
     setText(posted, record.fields.statusPagePostedAt ? '' : 'The status page text has not been posted yet.');
-    root.classList.toggle('is-resolved', record.fields.status === 'resolved');
+    root.classList.toggle('is-resolved', record.fields.status === 'resolved' || record.fields.status === 'closed');
   }
 
   return { root, render };

@@ -5,7 +5,7 @@ import { el, setText } from './dom.js';
 import { knownLinks, rememberLinks } from './links.js';
 import { checkName, storedName } from './name.js';
 import { loadSchema } from './schema.js';
-import { formatTime } from './time.js';
+import { formatTime, parseISO } from './time.js';
 import { valueLabel } from './labels.js';
 
 const NAME_KEY = 'sitrep.name';
@@ -76,7 +76,8 @@ function incidentItem(incident, links) {
   const facts = el('p', { class: 'incident-facts' },
     el('strong', { class: `sev sev-${incident.severity}`, text: incident.severity }), ' ',
     el('span', { class: `status-value status-${incident.status}`, 'data-test': 'incident-status', text: valueLabel(incident.status || '') }),
-    ` · declared ${formatTime(incident.declaredAt)}`);
+    ` · declared ${formatTime(incident.declaredAt)}`, ageText(incident.declaredAt),
+    incident.nextDue ? el('span', { 'data-test': 'incident-next-due', text: ` · next deadline ${formatTime(incident.nextDue)}` }) : '');
   const linkList = [];
   if (links && links.editUrl) linkList.push(el('a', { href: links.editUrl, 'data-test': 'open-board', text: 'Open board' }));
   if (links && links.viewUrl) linkList.push(el('a', { href: links.viewUrl, 'data-test': 'open-view', text: 'Stakeholder view' }));
@@ -89,17 +90,32 @@ function incidentItem(incident, links) {
     facts, access);
 }
 
+// ageText returns " · open 2h 05m" for an incident declared at iso.
+function ageText(iso) {
+  const declared = parseISO(iso);
+  if (!declared) return '';
+  const minutes = Math.max(0, Math.round((Date.now() - declared.getTime()) / 60000));
+  const h = Math.floor(minutes / 60);
+  return ` · age ${h > 0 ? `${h}h ${String(minutes % 60).padStart(2, '0')}m` : `${minutes}m`}`;
+}
+
+// showIncidents lists the incidents the filter form selects; the server
+// filters, so the search covers timeline text this page never loads.
 async function showIncidents() {
   const status = document.getElementById('list-status');
   const list = document.getElementById('incidents');
+  const params = new URLSearchParams();
+  for (const [name, value] of new FormData(document.getElementById('list-filter'))) {
+    if (String(value).trim()) params.set(name, String(value).trim());
+  }
   try {
-    const response = await fetch('/api/incidents', { headers: { Accept: 'application/json' } });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const data = await response.json();
+    const response = await fetch(`/api/incidents?${params}`, { headers: { Accept: 'application/json' } });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error((data.error && data.error.message) || `HTTP ${response.status}`);
     const incidents = Array.isArray(data.incidents) ? data.incidents : [];
     const links = knownLinks();
     list.replaceChildren(...incidents.map((incident) => incidentItem(incident, links[incident.id])));
-    setText(status, incidents.length ? `${incidents.length} ${incidents.length === 1 ? 'incident' : 'incidents'}, active ones first.` : 'No incidents yet.');
+    setText(status, incidents.length ? `${incidents.length} ${incidents.length === 1 ? 'incident' : 'incidents'}, active ones first.` : (params.toString() ? 'No incidents match the filter.' : 'No incidents yet.'));
   } catch (err) {
     setText(status, `Loading the incidents failed (${err.message}). Reload the page to try again.`);
   }
@@ -113,6 +129,10 @@ function main() {
     declare(form);
   });
   showSeverities(document.getElementById('severity-options'));
+  document.getElementById('list-filter').addEventListener('submit', (event) => {
+    event.preventDefault();
+    showIncidents();
+  });
   showIncidents();
 }
 

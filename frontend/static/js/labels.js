@@ -32,16 +32,18 @@ const FIELD_LABELS = {
     title: 'Title', severity: 'Severity', status: 'Status', declaredAt: 'Declared at',
     customerImpact: 'Customer impact', affectedServices: 'Affected services (comma-separated)',
     statusPageText: 'Status page text', statusPagePostedAt: 'Status page last posted',
+    identifiedAt: 'Identified at', mitigatedAt: 'Mitigated at', resolvedAt: 'Resolved at', closedAt: 'Closed at',
+    postmortemAt: 'Postmortem meeting',
   },
-  timeline: { at: 'Time (UTC)', text: 'What happened' },
+  timeline: { at: 'Time (UTC)', text: 'What happened', kind: 'Kind' },
   services: { name: 'Service', state: 'State', note: 'Note' },
   hypotheses: { text: 'Hypothesis', owner: 'Owner', state: 'State', note: 'Note' },
   actions: { at: 'Time (UTC)', action: 'Action', owner: 'Owner', result: 'Result' },
   roles: { role: 'Role', person: 'Person' },
-  updates: { name: 'Update', due: 'Due (UTC)' },
+  updates: { name: 'Update', due: 'Due (UTC)', audience: 'Audience', cadence: 'Every (minutes, 0 = no reminders)' },
   actionItems: { owner: 'Owner', action: 'Action', due: 'Due', status: 'Status' },
   checklist: { label: 'Item', done: 'Done', link: 'Link' },
-  followUp: { label: 'Item', done: 'Done' },
+  followUp: { label: 'Item', done: 'Done', due: 'Due (UTC)' },
 };
 
 // fieldLabel returns the label of a field, falling back to its name.

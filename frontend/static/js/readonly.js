@@ -4,7 +4,7 @@
 import { el } from './dom.js';
 import { renderChips } from './chips.js';
 import { valueLabel } from './labels.js';
-import { setDue } from './ticker.js';
+import { showDeadline } from './rhythm.js';
 import { formatTime } from './time.js';
 
 function fact(label, value, test) {
@@ -29,18 +29,44 @@ export function renderHeader(record, severities) {
       el('span', { class: 'posted', 'data-test': 'status-page-posted', text: ` (${posted})` })), 'status-page'));
 }
 
-// renderUpdates returns the next updates with live countdowns.
+// renderUpdates returns the next updates with live countdowns and what
+// each audience last received.
 export function renderUpdates(records) {
   const list = el('ol', { class: 'ro-list', 'data-test': 'rows' });
   for (const record of records) {
     const countdown = el('span', { class: 'countdown', 'data-test': 'countdown', role: 'timer' });
-    setDue(countdown, record.fields.due || '');
+    showDeadline(countdown, record, Number(record.fields.cadence) > 0 ? 'no due time' : 'no reminders');
+    const f = record.fields;
+    const due = f.stopped ? 'stopped: the incident is resolved' : f.due ? `due ${formatTime(f.due)}` : 'no due time';
     list.append(el('li', { class: 'ro-row', 'data-test': 'row', 'data-id': record.id },
-      el('span', { class: 'ro-name', text: record.fields.name }),
-      el('span', { class: 'ro-time', text: record.fields.due ? `due ${formatTime(record.fields.due)}` : 'no due time' }),
-      countdown));
+      el('span', { class: 'ro-name', text: f.name }),
+      el('span', { class: 'ro-time', text: due }),
+      countdown,
+      f.lastPostedAt ? el('span', { class: 'ro-text prewrap', 'data-test': 'last-posted',
+        text: `Last posted ${formatTime(f.lastPostedAt)}: ${f.lastText || ''}` }) : null));
   }
   return list;
+}
+
+// renderLatestUpdate returns the most recently posted update of any
+// audience, or null when nothing was posted yet.
+export function renderLatestUpdate(records) {
+  let latest = null;
+  for (const record of records) {
+    const at = record.fields.lastPostedAt || '';
+    if (at && (!latest || at > latest.fields.lastPostedAt)) latest = record;
+  }
+  if (!latest) return null;
+  const f = latest.fields;
+  return el('div', { class: 'latest-update', 'data-test': 'latest-update' },
+    el('p', { class: 'ro-time', text: `${f.name}, posted ${formatTime(f.lastPostedAt)}` }),
+    el('p', { class: 'prewrap', 'data-test': 'latest-update-text', text: f.lastText || '' }));
+}
+
+function entryLabel(record) {
+  const kind = record.fields.kind;
+  if (kind === 'update') return `update${record.fields.audience ? ` to ${record.fields.audience}` : ''}`;
+  return { auto: 'automatic', 'all-clear': 'all clear' }[kind] || kind;
 }
 
 // renderTimeline returns the timeline entries, oldest first.
@@ -50,6 +76,8 @@ export function renderTimeline(records) {
     list.append(el('li', { class: 'ro-row', 'data-test': 'row', 'data-id': record.id },
       el('time', { class: 'ro-time', datetime: record.fields.at, text: formatTime(record.fields.at) }),
       el('span', { class: 'ro-text prewrap', text: record.fields.text }),
+      record.fields.kind && record.fields.kind !== 'note'
+        ? el('span', { class: `badge badge-entry-${record.fields.kind}`, 'data-test': 'entry-kind', text: entryLabel(record) }) : null,
       record.createdBy ? el('span', { class: 'ro-by', text: `added by ${record.createdBy}` }) : null));
   }
   return list;

@@ -2,12 +2,13 @@
 // GET /api/schema. The built-in copy mirrors board/schema.go and is used when
 // the request fails, so a board still renders on a flaky network.
 
-const KINDS = ['text', 'enum', 'time', 'bool', 'url'];
+const KINDS = ['text', 'enum', 'time', 'bool', 'url', 'int'];
 
 const text = (name, max, extra = {}) => ({ name, kind: 'text', max, ...extra });
 const enumOf = (name, values, extra = {}) => ({ name, kind: 'enum', values, ...extra });
 const time = (name, extra = {}) => ({ name, kind: 'time', ...extra });
 const bool = (name) => ({ name, kind: 'bool', stamp: true });
+const server = (field) => ({ ...field, serverOnly: true });
 
 const BUILT_IN = {
   severities: {
@@ -18,10 +19,12 @@ const BUILT_IN = {
   lists: [
     { name: 'header', single: true, public: true, fields: [
       text('title', 200, { required: true }), enumOf('severity', ['P0', 'P1', 'P2'], { required: true }),
-      enumOf('status', ['investigating', 'identified', 'monitoring', 'resolved'], { required: true }),
+      enumOf('status', ['investigating', 'identified', 'monitoring', 'resolved', 'closed'], { required: true }),
       time('declaredAt', { required: true }), text('customerImpact', 2000), text('affectedServices', 2000),
-      text('statusPageText', 2000), time('statusPagePostedAt')] },
-    { name: 'timeline', public: true, fields: [time('at', { required: true, default: 'now' }), text('text', 2000, { required: true })] },
+      text('statusPageText', 2000), time('statusPagePostedAt'), time('identifiedAt'), time('mitigatedAt'),
+      time('resolvedAt'), time('closedAt'), time('postmortemAt')] },
+    { name: 'timeline', public: true, fields: [time('at', { required: true, default: 'now' }), text('text', 2000, { required: true }),
+      enumOf('kind', ['note', 'alert', 'update', 'auto', 'all-clear'], { default: 'note' }), server(text('audience', 120))] },
     { name: 'services', fields: [text('name', 120, { required: true }),
       enumOf('state', ['healthy', 'degraded', 'down', 'unknown'], { default: 'unknown' }), text('note', 2000)] },
     { name: 'hypotheses', ranked: true, fields: [text('text', 2000, { required: true }), text('owner', 120),
@@ -29,11 +32,15 @@ const BUILT_IN = {
     { name: 'actions', fields: [time('at', { required: true, default: 'now' }), text('action', 2000, { required: true }),
       text('owner', 120), text('result', 2000)] },
     { name: 'roles', fields: [text('role', 120, { required: true }), text('person', 120)] },
-    { name: 'updates', public: true, fields: [text('name', 120, { required: true }), time('due')] },
+    { name: 'updates', public: true, fields: [text('name', 120, { required: true }), time('due'),
+      enumOf('audience', ['internal', 'status-page', 'exec', 'other'], { default: 'other' }),
+      { name: 'cadence', kind: 'int', min: 0, maxInt: 1440, default: '0' },
+      server(time('lastPostedAt')), server(text('lastText', 2000)), server({ name: 'stopped', kind: 'bool' })] },
     { name: 'actionItems', fields: [text('owner', 120), text('action', 2000, { required: true }), text('due', 120),
       enumOf('status', ['open', 'in-progress', 'done'], { default: 'open' })] },
     { name: 'checklist', fields: [text('label', 240, { required: true }), bool('done'), { name: 'link', kind: 'url', max: 500 }] },
-    { name: 'followUp', fields: [text('label', 240, { required: true }), bool('done')] },
+    { name: 'followUp', fields: [text('label', 240, { required: true }), bool('done'), time('due'),
+      server(enumOf('clock', ['', 'summary', 'postmortem']))] },
   ],
 };
 
@@ -61,6 +68,9 @@ function normalizeField(raw) {
     required: Boolean(pick(raw, 'required')),
     default: pick(raw, 'default') || '',
     stamp: Boolean(pick(raw, 'stamp')),
+    serverOnly: Boolean(pick(raw, 'serverOnly')),
+    min: Number(pick(raw, 'min')) || 0,
+    maxInt: Number(pick(raw, 'maxInt')) || 0,
   };
 }
 
@@ -91,6 +101,7 @@ export function normalizeSchema(raw) {
       single: Boolean(pick(list, 'single')),
       ranked: Boolean(pick(list, 'ranked')),
       public: Boolean(pick(list, 'public')),
+      system: Boolean(pick(list, 'system')),
       fields: Array.isArray(fields) ? fields.map(normalizeField) : [],
     };
   });

@@ -43,7 +43,7 @@ export function createSection(listSchema, ctx, hooks = {}) {
     const actions = el('div', { class: 'row-actions' });
     const row = el('li', { class: 'row', 'data-test': 'row', 'data-id': record.id, 'data-list': list }, fieldsEl, meta, actions);
     const editors = listSchema.fields
-      .filter((field) => !(hooks.hiddenFields || []).includes(field.name))
+      .filter((field) => !field.serverOnly && !(hooks.hiddenFields || []).includes(field.name))
       .map((field) => createEditor({
         list, item: record.id, field, label: fieldLabel(list, field.name), getSeq: ctx.getSeq, nowMs: ctx.nowMs,
         commit: (fields, base) => ctx.session.submit({ op: 'update', list, item: record.id, fields }, base),

@@ -2,20 +2,13 @@
 // form contains, extra parts of a row, and how a row reads in labels.
 
 import { el, setText } from './dom.js';
-import { setDue } from './ticker.js';
 import { inputValue } from './time.js';
+import { entryExtra, followUpExtra, updateExtra } from './rhythm.js';
 
 const cut = (s, n = 60) => {
   const text = String(s || '');
   return text.length > n ? `${text.slice(0, n - 1)}…` : text;
 };
-
-// countdownExtra shows a next update's live countdown beside its due time.
-function countdownExtra() {
-  const value = el('span', { class: 'countdown', 'data-test': 'countdown', role: 'timer', 'aria-live': 'off' });
-  const root = el('div', { class: 'field field-countdown' }, el('span', { class: 'field-label', text: 'Countdown' }), value);
-  return { root, update: (record) => setDue(value, record.fields.due || '') };
-}
 
 // hypothesisExtra states a hypothesis's state in words, so "ruled out" does
 // not rely on colour or strike-through alone.
@@ -34,7 +27,10 @@ function hypothesisExtra() {
 
 export const SECTION_HOOKS = {
   timeline: {
-    addFields: ['text', 'at'],
+    addFields: ['text', 'at', 'kind'],
+    values: { kind: ['note', 'alert'] },
+    hiddenFields: ['kind'],
+    rowExtra: entryExtra,
     emptyText: 'No timeline entries yet.',
     describe: (r) => `${inputValue(r.fields.at)} ${cut(r.fields.text)}`,
   },
@@ -62,7 +58,8 @@ export const SECTION_HOOKS = {
   updates: {
     emptyText: 'No next updates scheduled.',
     placeholders: { due: 'HH:MM, YYYY-MM-DD HH:MM or +30m' },
-    rowExtra: countdownExtra,
+    addFields: ['name', 'audience', 'cadence', 'due'],
+    rowExtra: updateExtra,
     describe: (r) => cut(r.fields.name),
   },
   actionItems: {
@@ -76,6 +73,7 @@ export const SECTION_HOOKS = {
   },
   followUp: {
     emptyText: 'No follow-up items yet.',
+    rowExtra: followUpExtra,
     describe: (r) => cut(r.fields.label),
     rowState: (row, r) => row.classList.toggle('is-done', Boolean(r.fields.done)),
   },

@@ -6,7 +6,7 @@ import { describeChange } from './describe.js';
 import { pageIncident, rememberCurrentPage } from './links.js';
 import { createNotices } from './notices.js';
 import { revokedText, showFatal } from './page.js';
-import { renderHeader, renderTimeline, renderUpdates } from './readonly.js';
+import { renderHeader, renderLatestUpdate, renderTimeline, renderUpdates } from './readonly.js';
 import { loadSchema } from './schema.js';
 import { openSession } from './session.js';
 import { listRecords } from './state.js';
@@ -68,6 +68,8 @@ async function main() {
       parts.push(section('header', 'Current status', renderHeader(header, schema.severities)));
     }
     const updates = visible('updates');
+    const latest = renderLatestUpdate(updates);
+    if (latest) parts.push(section('latest', 'Latest update', latest));
     parts.push(section('updates', 'Next updates', updates.length ? renderUpdates(updates) : el('p', { class: 'empty', text: 'No next updates scheduled.' })));
     const timeline = visible('timeline');
     parts.push(section('timeline', 'Timeline', timeline.length ? renderTimeline(timeline) : el('p', { class: 'empty', text: 'No timeline entries yet.' })));
