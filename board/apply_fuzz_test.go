@@ -76,6 +76,14 @@ func checkField(t *testing.T, list *List, name string, v any) {
 		if _, ok := v.(bool); !ok {
 			t.Fatalf("%s.%s holds %T, want bool", list.Name, name, v)
 		}
+	case KindInt:
+		n, ok := v.(int64)
+		if !ok {
+			t.Fatalf("%s.%s holds %T, want int64", list.Name, name, v)
+		}
+		if n < f.Min || n > f.MaxInt {
+			t.Fatalf("%s.%s holds %d, outside %d to %d", list.Name, name, n, f.Min, f.MaxInt)
+		}
 	default:
 		s, ok := v.(string)
 		if !ok {
