@@ -15,8 +15,10 @@ import { listRecords } from './state.js';
 import { createPresence, createStatusIndicator } from './status.js';
 import { serverNow } from './clock.js';
 import { startTicker } from './ticker.js';
+import { watchMoments } from './moments.js';
 import { toRFC3339 } from './time.js';
 import { createLinkPanel } from './linkpanel.js';
+import { addColumnHeads } from './columns.js';
 import { revokedText, showFatal } from './page.js';
 
 async function main() {
@@ -59,6 +61,7 @@ async function main() {
   sectionsEl.append(header.root);
   const sections = schema.lists.filter((l) => l.name !== 'header').map((l) => createSection(l, ctx, SECTION_HOOKS[l.name]));
   for (const section of sections) sectionsEl.append(section.root);
+  addColumnHeads(sectionsEl, schema);
 
   let scheduled = false;
   function render() {
@@ -124,7 +127,7 @@ async function main() {
       window.history.replaceState(null, '', next.pathname + next.hash);
     },
   });
-  startTicker();
+  startTicker(watchMoments());
   renderSoon();
 }
 
