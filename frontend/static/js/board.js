@@ -19,6 +19,8 @@ import { watchMoments } from './moments.js';
 import { toRFC3339 } from './time.js';
 import { createLinkPanel } from './linkpanel.js';
 import { addColumnHeads } from './columns.js';
+import { createQuickEntry } from './quickentry.js';
+import { createBoardButtons, installShortcuts } from './shortcuts.js';
 import { revokedText, showFatal } from './page.js';
 
 async function main() {
@@ -62,6 +64,9 @@ async function main() {
   const sections = schema.lists.filter((l) => l.name !== 'header').map((l) => createSection(l, ctx, SECTION_HOOKS[l.name]));
   for (const section of sections) sectionsEl.append(section.root);
   addColumnHeads(sectionsEl, schema);
+  const quick = createQuickEntry(ctx);
+  const { help } = installShortcuts({ quick, sections: sectionsEl });
+  nameButton.before(...createBoardButtons({ quick, help }));
 
   let scheduled = false;
   function render() {
