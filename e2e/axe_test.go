@@ -20,7 +20,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 )
 
-// axeVersion is the axe-core release the accessibility test runs; .ci/run
+// axeVersion is the axe-core release the accessibility test runs, and .ci/run
 // fetches the same one.
 const axeVersion = "4.14.1"
 

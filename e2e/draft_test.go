@@ -12,7 +12,7 @@ import (
 // TestDraftSurvivesRemoteChanges types into a timeline entry without
 // leaving it while another editor adds entries before it, edits other
 // rows, reorders the hypotheses and changes the same field. The draft, the
-// focus and the caret stay; the board catches up once the field is left.
+// focus and the caret stay, and the board catches up once the field is left.
 func TestDraftSurvivesRemoteChanges(t *testing.T) {
 	s := startSitrep(t)
 	inc := seedExample(t, s)

@@ -44,7 +44,9 @@ func seedExample(t *testing.T, s *sitrep) created {
 		"affectedServices":   "payments-api, order-service",
 		"statusPageText":     "We are looking into raised error rates at checkout. Next update within 30 minutes.",
 		"statusPagePostedAt": at(12),
+		"declaredAt":         at(5),
 	})
+	change("update", "timeline", "declared", map[string]any{"at": at(5), "text": "Declared P0 by @raj, @sonia is incident commander"})
 	for _, e := range []struct {
 		min  int
 		text string

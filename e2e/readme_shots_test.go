@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -48,7 +49,8 @@ func TestReadmeScreenshots(t *testing.T) {
 		run(t, w, "open the "+shot.name, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error { return shot.open(ctx) }))
 		// Move focus and the pointer out of the picture, so no control shows
 		// a focus ring or hover state.
-		run(t, w, "blur the "+shot.name, chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur()`))
+		run(t, w, "blur the "+shot.name, chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur()`),
+			chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, 0, 0))
 		png, err := chromedp.Run(w, chromedp.CaptureScreenshot())
 		if err != nil {
 			t.Fatalf("screenshot of the %s: %v", shot.name, err)
