@@ -38,6 +38,7 @@ func TestDraftSurvivesRemoteChanges(t *testing.T) {
 	}
 	hypotheses := storedTexts(t, s, inc, "hypotheses", "text")
 	first := hypotheses["Slow queries hold connections until the pool runs dry"]["id"].(string)
+	service := storedTexts(t, s, inc, "services", "name")["payments-api"]["id"].(string)
 	early := board.FormatTime(time.Now().UTC().Add(-3 * time.Hour))
 	var changes []map[string]any
 	for i := range 5 {
@@ -47,7 +48,7 @@ func TestDraftSurvivesRemoteChanges(t *testing.T) {
 	changes = append(changes,
 		map[string]any{"id": "raj-move", "op": "move", "list": "hypotheses", "item": first, "before": ""},
 		map[string]any{"id": "raj-state", "op": "update", "list": "header", "item": "header", "fields": map[string]any{"status": "identified"}},
-		map[string]any{"id": "raj-service", "op": "update", "list": "services", "item": "services-8", "fields": map[string]any{"note": "Pool back to 60%"}},
+		map[string]any{"id": "raj-service", "op": "update", "list": "services", "item": service, "fields": map[string]any{"note": "Pool back to 60%"}},
 		map[string]any{"id": "raj-same", "op": "update", "list": "timeline", "item": target, "fields": map[string]any{"text": "Status page posted"}},
 	)
 	if err := raj.sendAll(changes, 30*time.Second); err != nil {
