@@ -46,7 +46,7 @@ var durationText = regexp.MustCompile(`^(due in|overdue by) (?:(\d+)h )?(?:(\d+)
 func countdowns(t *testing.T, ctx context.Context, sel string) []int {
 	t.Helper()
 	labels, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
-		`[...document.querySelectorAll(`+jsString(sel)+`)].map((e) => e.getAttribute('aria-label') || e.textContent)`))
+		`[...document.querySelectorAll(`+jsString(sel)+`)].map((e) => e.dataset.text || e.textContent)`))
 	if err != nil {
 		t.Fatal(err)
 	}

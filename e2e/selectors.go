@@ -151,6 +151,24 @@ const (
 	ExportICS      = `[data-test="export-ics"]`
 	// ToolsStatus reports the result of the last download.
 	ToolsStatus = `[data-test="tools-status"]`
+	// QuickOpen is the top bar's button that opens QuickEntry.
+	QuickOpen = `[data-test="quick-open"]`
+	// QuickEntry is the quick entry dialog (n, t, h, a or i on the board).
+	QuickEntry = `[data-test="quick-entry"]`
+	// QuickType chooses what QuickEntry adds: its values are list names.
+	QuickType = `[data-test="quick-type"]`
+	// QuickTime is QuickEntry's optional UTC time.
+	QuickTime = `[data-test="quick-time"]`
+	// QuickText is QuickEntry's text, which may start with a type prefix and a time.
+	QuickText = `[data-test="quick-text"]`
+	// QuickStatus is the polite status saying what QuickEntry added.
+	QuickStatus = `[data-test="quick-status"]`
+	// HelpOpen is the top bar's button that opens HelpDialog.
+	HelpOpen = `[data-test="help-open"]`
+	// HelpDialog lists the keyboard shortcuts ("?" on the board).
+	HelpDialog = `[data-test="help-dialog"]`
+	// CountdownAnnouncer is the live region that speaks at 5 minutes, 1 minute and overdue.
+	CountdownAnnouncer = `[data-test="countdown-announcer"]`
 
 	// SignInKey is the access key input of the sign-in page.
 	SignInKey = `[data-test="signin-key"]`

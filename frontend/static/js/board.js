@@ -15,10 +15,14 @@ import { listRecords } from './state.js';
 import { createPresence, createStatusIndicator } from './status.js';
 import { serverNow } from './clock.js';
 import { startTicker } from './ticker.js';
+import { watchMoments } from './moments.js';
 import { toRFC3339 } from './time.js';
 import { createLinkPanel } from './linkpanel.js';
 import { createTools } from './tools.js';
 import { createNotify } from './notify.js';
+import { addColumnHeads } from './columns.js';
+import { createQuickEntry } from './quickentry.js';
+import { createBoardButtons, installShortcuts } from './shortcuts.js';
 import { revokedText, showFatal } from './page.js';
 
 async function main() {
@@ -66,6 +70,10 @@ async function main() {
   // System lists, such as the webhook's state, have panels of their own.
   const sections = schema.lists.filter((l) => l.name !== 'header' && !l.system).map((l) => createSection(l, ctx, SECTION_HOOKS[l.name]));
   for (const section of sections) sectionsEl.append(section.root);
+  addColumnHeads(sectionsEl, schema);
+  const quick = createQuickEntry(ctx);
+  const { help } = installShortcuts({ quick, sections: sectionsEl });
+  nameButton.before(...createBoardButtons({ quick, help }));
 
   let scheduled = false;
   function render() {
@@ -133,7 +141,7 @@ async function main() {
       window.history.replaceState(null, '', next.pathname + next.hash);
     },
   });
-  startTicker();
+  startTicker(watchMoments());
   renderSoon();
 }
 

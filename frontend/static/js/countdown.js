@@ -11,6 +11,7 @@ import { createStatusIndicator } from './status.js';
 import { setDue, startTicker } from './ticker.js';
 import { formatTime } from './time.js';
 import { valueLabel } from './labels.js';
+import { watchMoments } from './moments.js';
 
 // byDue orders updates soonest first, those without a due time last.
 function byDue(a, b) {
@@ -66,7 +67,7 @@ function main() {
     const name = el('h3', { class: 'cd-name' });
     const due = el('p', { class: 'cd-due' });
     const flag = el('p', { class: 'cd-flag', 'data-test': 'countdown-overdue' });
-    const digits = el('p', { class: 'cd-digits', 'data-test': 'countdown', 'data-format': 'digits', role: 'timer' });
+    const digits = el('p', { class: 'cd-digits', 'data-test': 'countdown', 'data-format': 'digits' });
     const item = el('li', { class: 'cd-row', 'data-test': 'row', 'data-id': record.id }, name, due, flag, digits);
     entry = { item, name, due, flag, digits };
     rows.set(record.id, entry);
@@ -113,7 +114,11 @@ function main() {
       entry.item.classList.toggle('is-overdue', overdue);
     }
   }
-  startTicker(markOverdue);
+  const announce = watchMoments();
+  startTicker((now) => {
+    markOverdue();
+    announce(now);
+  });
 }
 
 main();

@@ -68,6 +68,8 @@ export function createSection(listSchema, ctx, hooks = {}) {
       if (extra) extra.update(current);
       const summary = hooks.describe ? hooks.describe(current) : '';
       remove.hidden = Boolean(current.deleted);
+      // A deleted row has no place in the ranking, so it cannot move.
+      if (move) move.up.hidden = move.down.hidden = Boolean(current.deleted);
       restore.hidden = !current.deleted;
       remove.setAttribute('aria-label', `Delete ${itemName}${summary ? `: ${summary}` : ''}`);
       restore.setAttribute('aria-label', `Restore ${itemName}${summary ? `: ${summary}` : ''}`);

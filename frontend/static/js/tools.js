@@ -12,7 +12,10 @@ import { listRecords } from './state.js';
 export function createTools({ id, getToken, nowMs }) {
   const status = el('p', { class: 'tools-status', role: 'status', 'data-test': 'tools-status' });
   const times = el('dl', { class: 'key-times', 'data-test': 'key-times' });
-  const picture = el('div', { class: 'picture-frame', 'data-test': 'picture-frame' });
+  // The picture scrolls sideways on narrow screens, so keyboard users must
+  // be able to focus it to scroll it.
+  const picture = el('div', { class: 'picture-frame', 'data-test': 'picture-frame', tabindex: '0',
+    role: 'region', 'aria-label': 'Incident picture, scrollable' });
 
   const button = (text, test) => el('button', { type: 'button', class: 'button', 'data-test': test, text });
   const handoff = button('Handoff brief', 'handoff-open');

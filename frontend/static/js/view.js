@@ -12,6 +12,7 @@ import { openSession } from './session.js';
 import { listRecords } from './state.js';
 import { createStatusIndicator } from './status.js';
 import { startTicker } from './ticker.js';
+import { watchMoments } from './moments.js';
 
 function section(list, title, body) {
   return el('section', { class: 'section', 'data-test': 'section', 'data-list': list, 'aria-labelledby': `h-${list}` },
@@ -77,7 +78,7 @@ async function main() {
     root.dataset.seq = String(session.store.seq);
     root.dataset.loaded = String(session.store.loaded);
   }
-  startTicker();
+  startTicker(watchMoments());
 }
 
 main().catch((err) => {
