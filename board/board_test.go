@@ -121,12 +121,28 @@ func TestUpdateKeepsHistoryAndReportsReplaced(t *testing.T) {
 	}
 }
 
-func TestStatusPageTextStampsPostedAt(t *testing.T) {
+func TestStatusPageDraftIsNotPosted(t *testing.T) {
 	b := newTestBoard(t)
 	at := declared.Add(7 * time.Minute)
 	apply(t, b, Change{ID: "sp", Op: OpUpdate, List: ListHeader, Item: HeaderID, Fields: map[string]any{"statusPageText": "Investigating checkout errors"}}, "sonia", at)
-	if got := b.Header().Text("statusPagePostedAt"); got != "2026-03-12T14:30:00Z" {
-		t.Errorf("statusPagePostedAt = %q, want the change's time", got)
+	if got := b.Header().Text("statusPagePostedAt"); got != "" {
+		t.Errorf("statusPagePostedAt = %q after editing the draft, want it unset until posted", got)
+	}
+}
+
+func TestUpdatesSortByDue(t *testing.T) {
+	b := newTestBoard(t)
+	at := declared.Add(time.Minute)
+	apply(t, b, Change{ID: "late", Op: OpUpdate, List: ListUpdates, Item: "update-1", Fields: map[string]any{"due": "2026-03-12T16:00:00Z"}}, "sonia", at)
+	apply(t, b, Change{ID: "new", Op: OpAdd, List: ListUpdates, Item: "support", Fields: map[string]any{"name": "Support briefing", "due": "2026-03-12T15:00:00Z"}}, "sonia", at)
+	var got []string
+	for _, r := range b.Records() {
+		if r.List == ListUpdates {
+			got = append(got, r.ID)
+		}
+	}
+	if len(got) < 2 || got[len(got)-1] != "update-1" || got[0] == "update-1" {
+		t.Errorf("updates in order %v, want update-1 (due last) at the end", got)
 	}
 }
 

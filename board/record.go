@@ -121,9 +121,9 @@ func (b *Board) Records() []Record {
 }
 
 // SortRecords sorts records into board order. Timeline entries and actions
-// taken go by time, ranked lists by rank, the rest by when they were added;
-// ties fall back to the order of adding, then to the id, so every screen
-// agrees.
+// taken go by time, next updates by due time, ranked lists by rank, and the
+// rest by when they were added. Ties fall back to the order of adding, then
+// to the id, so every screen agrees.
 func SortRecords(rs []Record) {
 	order := make(map[string]int, len(Lists))
 	for i, l := range Lists {
@@ -143,12 +143,25 @@ func SortRecords(rs []Record) {
 			if a.Rank != b.Rank {
 				return a.Rank < b.Rank
 			}
+		case ListUpdates:
+			// The soonest due first; "~" sorts after every RFC 3339 time,
+			// so updates without a due time come last.
+			if da, db := dueKey(a), dueKey(b); da != db {
+				return da < db
+			}
 		}
 		if a.CreatedSeq != b.CreatedSeq {
 			return a.CreatedSeq < b.CreatedSeq
 		}
 		return a.ID < b.ID
 	})
+}
+
+func dueKey(r *Record) string {
+	if due := r.Text("due"); due != "" {
+		return due
+	}
+	return "~"
 }
 
 // Resolved reports whether the incident's status is resolved or closed.

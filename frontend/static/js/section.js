@@ -73,6 +73,10 @@ export function createSection(listSchema, ctx, hooks = {}) {
       restore.hidden = !current.deleted;
       remove.setAttribute('aria-label', `Delete ${itemName}${summary ? `: ${summary}` : ''}`);
       restore.setAttribute('aria-label', `Restore ${itemName}${summary ? `: ${summary}` : ''}`);
+      if (move) {
+        move.up.setAttribute('aria-label', `Move ${itemName} up${summary ? `: ${summary}` : ''}`);
+        move.down.setAttribute('aria-label', `Move ${itemName} down${summary ? `: ${summary}` : ''}`);
+      }
       pendingMark.hidden = !current.pending;
       setText(pendingMark, current.pendingAdd ? 'pending: adding' : 'pending');
       deletedMark.hidden = !current.deleted;

@@ -97,6 +97,11 @@ export function compareRecords(a, b) {
     const ta = (a.fields && a.fields.at) || '';
     const tb = (b.fields && b.fields.at) || '';
     if (ta !== tb) return ta < tb ? -1 : 1;
+  } else if (a.list === 'updates') {
+    // Next updates go by due time, the soonest first; those without one last.
+    const da = (a.fields && a.fields.due) || '~';
+    const db = (b.fields && b.fields.due) || '~';
+    if (da !== db) return da < db ? -1 : 1;
   } else if (a.list === 'hypotheses') {
     const ra = a.rank || 0;
     const rb = b.rank || 0;
