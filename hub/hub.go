@@ -95,6 +95,9 @@ func (h *Hub) acquire(ctx context.Context, id string) (*Room, error) {
 		go func() {
 			defer cancel()
 			r.load(loadCtx)
+			if r.loadErr == nil {
+				go r.pingLoop()
+			}
 		}()
 	}
 	r.refs++
@@ -121,6 +124,7 @@ func (h *Hub) release(r *Room) {
 	last := r.refs == 0
 	if last {
 		delete(h.rooms, r.id)
+		close(r.closed)
 	}
 	h.mu.Unlock()
 	if last {

@@ -40,10 +40,15 @@ type Room struct {
 	recent       map[string]int64 // change id to sequence number, for the changes in ring
 	snapshotSeq  int64            // sequence number of the last snapshot written or loaded
 	snapshotting bool
+
+	presenceSent    time.Time     // when the last presence message was queued
+	presencePending bool          // a presence message is scheduled
+	closed          chan struct{} // closed when the last connection leaves; ends the ping loop
 }
 
 func newRoom(id string, h *Hub) *Room {
-	return &Room{id: id, hub: h, ready: make(chan struct{}), clients: map[*client]struct{}{}, recent: map[string]int64{}}
+	return &Room{id: id, hub: h, ready: make(chan struct{}), clients: map[*client]struct{}{}, recent: map[string]int64{},
+		closed: make(chan struct{})}
 }
 
 func (r *Room) load(ctx context.Context) {
@@ -117,8 +122,35 @@ func (r *Room) rename(c *client, name string) {
 	r.broadcastPresence()
 }
 
-// broadcastPresence tells every client who is connected. Callers hold mu.
+// presenceInterval is the least time between two presence messages of a
+// room. Without it, each of N viewers joining would send a message to every
+// viewer already there: N*N/2 messages while a status page link spreads.
+const presenceInterval = 250 * time.Millisecond
+
+// broadcastPresence tells every client who is connected: at once when the
+// last presence message is older than presenceInterval, else once that
+// interval has passed, covering every join and leave until then. Callers
+// hold mu.
 func (r *Room) broadcastPresence() {
+	if r.presencePending {
+		return
+	}
+	if wait := presenceInterval - time.Since(r.presenceSent); wait > 0 {
+		r.presencePending = true
+		time.AfterFunc(wait, func() {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.presencePending = false
+			r.sendPresence()
+		})
+		return
+	}
+	r.sendPresence()
+}
+
+// sendPresence sends the presence message now. Callers hold mu.
+func (r *Room) sendPresence() {
+	r.presenceSent = time.Now()
 	msg := presenceMsg{Type: "presence", Editors: []person{}}
 	for c := range r.clients {
 		if c.role == RoleEdit {
@@ -215,6 +247,8 @@ func (r *Room) catchUp(ctx context.Context) error {
 func (r *Room) commit(a *board.Applied) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	started := time.Now()
+	defer func() { r.hub.metrics.broadcast.Observe(time.Since(started).Seconds()) }()
 	r.inc.Board.Commit(a)
 	r.remember(a)
 	forEdit := encode(appliedMsg{Type: "change", Applied: a})

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"strings"
 )
@@ -18,6 +19,7 @@ type Config struct {
 	PublicURL      string   // base of the links handed out; empty hands out paths
 	AllowedOrigins []string // extra origins allowed to open websockets
 	LogLevel       string
+	PprofAddr      string // loopback address serving net/http/pprof; empty serves none
 }
 
 type setting struct {
@@ -38,6 +40,7 @@ func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		{"public-url", "SITREP_PUBLIC_URL", "", "base URL of the links handed out, such as https://sitrep.example.com; empty hands out paths", &cfg.PublicURL},
 		{"allowed-origins", "SITREP_ALLOWED_ORIGINS", "", "comma-separated extra origins (scheme://host[:port]) allowed to open websockets", &origins},
 		{"log-level", "SITREP_LOG_LEVEL", "info", "log level: debug, info, warn or error", &cfg.LogLevel},
+		{"pprof-addr", "SITREP_PPROF_ADDR", "", "loopback address (host:port) serving Go profiles under /debug/pprof/; empty serves none", &cfg.PprofAddr},
 	}
 	fs := flag.NewFlagSet("sitrep", flag.ContinueOnError)
 	fs.SetOutput(out)
@@ -78,6 +81,12 @@ func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	if cfg.PublicURL != "" {
 		u, _ := url.Parse(cfg.PublicURL)
 		cfg.AllowedOrigins = append(cfg.AllowedOrigins, u.Host)
+	}
+	if cfg.PprofAddr != "" {
+		host, _, err := net.SplitHostPort(cfg.PprofAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return cfg, fmt.Errorf("invalid pprof address %q: use a loopback host:port such as 127.0.0.1:6060, because profiles reveal memory contents", cfg.PprofAddr)
+		}
 	}
 	switch cfg.LogLevel {
 	case "debug", "info", "warn", "error":

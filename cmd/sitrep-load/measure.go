@@ -98,6 +98,7 @@ func measure(ctx context.Context, cfg config, base string) (*report, error) {
 	}
 	rep.ServerCPUS = after["process_cpu_seconds_total"] - cpuBefore
 	rep.ToolCPUS = (toolCPU() - toolBefore).Seconds()
+	rep.serverSide(idle, after)
 	rep.SlowClosed = after["sitrep_slow_clients_closed_total"] - before["sitrep_slow_clients_closed_total"]
 	rep.summarize(l, sent, sendEnd)
 	return rep, nil

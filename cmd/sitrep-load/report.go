@@ -1,9 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -43,6 +47,10 @@ type report struct {
 	RSSPerConnB       float64 `json:"rssPerConnBytes"`
 	HeapPerConnB      float64 `json:"heapPerConnBytes"`
 	GoroutinesPerConn float64 `json:"goroutinesPerConn"`
+	StoreP99Ms        float64 `json:"storeP99Ms"`
+	BroadcastP99Ms    float64 `json:"broadcastP99Ms"`
+	SendDelayP99Ms    float64 `json:"sendDelayP99Ms"`
+	MessagesPerWrite  float64 `json:"messagesPerWrite"`
 	ServerCPUS        float64 `json:"serverCpuS"`
 	ToolCPUS          float64 `json:"toolCpuS"`
 	WindowS           float64 `json:"windowS"`
@@ -58,6 +66,46 @@ func (r *report) memory(before, idle map[string]float64) {
 	r.HeapPerConnB = (idle["go_memstats_heap_inuse_bytes"] + idle["go_memstats_stack_inuse_bytes"] -
 		before["go_memstats_heap_inuse_bytes"] - before["go_memstats_stack_inuse_bytes"]) / conns
 	r.GoroutinesPerConn = (idle["go_goroutines"] - before["go_goroutines"]) / conns
+}
+
+// serverSide fills in what the server's own metrics say about the
+// measurement window, from metrics read before and after it.
+func (r *report) serverSide(before, after map[string]float64) {
+	r.StoreP99Ms = histogramQuantile(before, after, "sitrep_store_change_seconds", 0.99) * 1000
+	r.BroadcastP99Ms = histogramQuantile(before, after, "sitrep_broadcast_seconds", 0.99) * 1000
+	r.SendDelayP99Ms = histogramQuantile(before, after, "sitrep_send_delay_seconds", 0.99) * 1000
+	if writes := after["sitrep_socket_writes_total"] - before["sitrep_socket_writes_total"]; writes > 0 {
+		r.MessagesPerWrite = (after["sitrep_messages_sent_total"] - before["sitrep_messages_sent_total"]) / writes
+	}
+}
+
+// histogramQuantile returns the upper bound of the bucket holding quantile
+// q of the observations made between two scrapes, or 0 without any.
+func histogramQuantile(before, after map[string]float64, name string, q float64) float64 {
+	type bucket struct{ le, count float64 }
+	var buckets []bucket
+	prefix := name + `_bucket{le="`
+	for series, v := range after {
+		if !strings.HasPrefix(series, prefix) {
+			continue
+		}
+		le, err := strconv.ParseFloat(strings.TrimSuffix(series[len(prefix):], `"}`), 64)
+		if err != nil {
+			continue
+		}
+		buckets = append(buckets, bucket{le, v - before[series]})
+	}
+	slices.SortFunc(buckets, func(a, b bucket) int { return cmp.Compare(a.le, b.le) })
+	if len(buckets) == 0 || buckets[len(buckets)-1].count == 0 {
+		return 0
+	}
+	want := q * buckets[len(buckets)-1].count
+	for _, b := range buckets {
+		if b.count >= want {
+			return b.le
+		}
+	}
+	return math.Inf(1)
 }
 
 // summarize computes the latency percentiles and counts of the run.
@@ -122,5 +170,7 @@ func (r *report) print(w io.Writer) {
 		r.ViewersDropped, r.SlowClosed, r.ConnErrors, r.FirstError)
 	fmt.Fprintf(w, "server per connection: %.1f KB RSS, %.1f KB heap+stack, %.2f goroutines (RSS %.1f MB idle, %.1f MB before)\n",
 		r.RSSPerConnB/1024, r.HeapPerConnB/1024, r.GoroutinesPerConn, r.RSSIdleB/(1<<20), r.RSSBeforeB/(1<<20))
+	fmt.Fprintf(w, "server p99 (bucket bound): store %.2f ms, commit to queued %.2f ms, queued to written %.2f ms; %.2f messages per write\n",
+		r.StoreP99Ms, r.BroadcastP99Ms, r.SendDelayP99Ms, r.MessagesPerWrite)
 	fmt.Fprintf(w, "CPU while sending: server %.2f s, load tool %.2f s, over %.1f s on the wall\n", r.ServerCPUS, r.ToolCPUS, r.WindowS)
 }
