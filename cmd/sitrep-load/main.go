@@ -41,6 +41,7 @@ type config struct {
 	size        int
 	preload     int
 	sources     int
+	resume      int
 	dialers     int
 	jsonOut     bool
 }
@@ -71,6 +72,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.size, "size", 200, "bytes of text in each edit's timeline entry")
 	fs.IntVar(&c.preload, "preload", 0, "timeline entries added before the viewers connect")
 	fs.IntVar(&c.sources, "sources", 1, "source addresses 127.0.0.1 to 127.0.0.N used in turn, for more than about 28,000 connections")
+	fs.IntVar(&c.resume, "resume", 0, "after the run, compare the welcome of a new viewer with that of one reconnecting N changes behind (0 skips)")
 	fs.IntVar(&c.dialers, "dialers", 64, "connections opened at the same time while connecting")
 	fs.BoolVar(&c.jsonOut, "json", false, "print the report as one JSON object")
 	if err := fs.Parse(args); err != nil {

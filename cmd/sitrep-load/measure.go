@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -57,7 +60,16 @@ func measure(ctx context.Context, cfg config, base string) (*report, error) {
 		return nil, err
 	}
 	rep.PreloadS = time.Since(started).Seconds()
-	ws.close()
+	// The preloading connection stays open, as a responder's would, so the
+	// server keeps the incident's room loaded; it takes no part after.
+	defer ws.close()
+	go func() {
+		for {
+			if _, err := ws.readMessage(); err != nil {
+				return
+			}
+		}
+	}()
 
 	before, err := scrapeMetrics(ctx, base)
 	if err != nil {
@@ -97,11 +109,49 @@ func measure(ctx context.Context, cfg config, base string) (*report, error) {
 		return nil, err
 	}
 	rep.ServerCPUS = after["process_cpu_seconds_total"] - cpuBefore
+	if avg, err := os.ReadFile("/proc/loadavg"); err == nil {
+		rep.LoadAverage = strings.Join(strings.Fields(string(avg))[:3], " ")
+	}
 	rep.ToolCPUS = (toolCPU() - toolBefore).Seconds()
 	rep.serverSide(idle, after)
 	rep.SlowClosed = after["sitrep_slow_clients_closed_total"] - before["sitrep_slow_clients_closed_total"]
 	rep.summarize(l, sent, sendEnd)
+	if cfg.resume > 0 {
+		if err := l.measureResume(runCtx, rep); err != nil {
+			return nil, err
+		}
+	}
 	return rep, nil
+}
+
+// measureResume measures what a viewer receives on connecting: the whole
+// incident for a new viewer, and for one that reconnects after missing
+// -resume changes only those changes, as the room's ring of recent changes
+// allows.
+func (l *load) measureResume(ctx context.Context, rep *report) error {
+	viewer, full, err := l.connect(ctx, 0, l.inc.ViewToken, "", 0)
+	if err != nil {
+		return err
+	}
+	viewer.close()
+	seq, _ := strconv.ParseInt(string(field(full, "seq")), 10, 64)
+
+	ed, _, err := l.connect(ctx, 1, l.inc.EditToken, "load-resume", seq)
+	if err != nil {
+		return err
+	}
+	defer ed.close()
+	if err := preload(ctx, ed, l.cfg.resume, l.cfg.size); err != nil {
+		return fmt.Errorf("changes for the resume check: %w", err)
+	}
+	back, resumed, err := l.connect(ctx, 2, l.inc.ViewToken, "", seq)
+	if err != nil {
+		return err
+	}
+	back.close()
+	rep.FullWelcomeB = len(full)
+	rep.ResumeWelcomeB = len(resumed)
+	return nil
 }
 
 // connectAll opens the viewers and the editors, each with a goroutine that

@@ -52,6 +52,9 @@ type report struct {
 	SendDelayP99Ms    float64 `json:"sendDelayP99Ms"`
 	MessagesPerWrite  float64 `json:"messagesPerWrite"`
 	ServerCPUS        float64 `json:"serverCpuS"`
+	FullWelcomeB      int     `json:"fullWelcomeBytes,omitempty"`
+	ResumeWelcomeB    int     `json:"resumeWelcomeBytes,omitempty"`
+	LoadAverage       string  `json:"loadAverage"`
 	ToolCPUS          float64 `json:"toolCpuS"`
 	WindowS           float64 `json:"windowS"`
 }
@@ -172,5 +175,10 @@ func (r *report) print(w io.Writer) {
 		r.RSSPerConnB/1024, r.HeapPerConnB/1024, r.GoroutinesPerConn, r.RSSIdleB/(1<<20), r.RSSBeforeB/(1<<20))
 	fmt.Fprintf(w, "server p99 (bucket bound): store %.2f ms, commit to queued %.2f ms, queued to written %.2f ms; %.2f messages per write\n",
 		r.StoreP99Ms, r.BroadcastP99Ms, r.SendDelayP99Ms, r.MessagesPerWrite)
-	fmt.Fprintf(w, "CPU while sending: server %.2f s, load tool %.2f s, over %.1f s on the wall\n", r.ServerCPUS, r.ToolCPUS, r.WindowS)
+	fmt.Fprintf(w, "CPU while sending: server %.2f s, load tool %.2f s, over %.1f s on the wall; load average at the end %s\n",
+		r.ServerCPUS, r.ToolCPUS, r.WindowS, r.LoadAverage)
+	if r.FullWelcomeB > 0 {
+		fmt.Fprintf(w, "welcome: %d bytes for a new viewer, %d bytes for one reconnecting behind by the -resume changes\n",
+			r.FullWelcomeB, r.ResumeWelcomeB)
+	}
 }
