@@ -13,10 +13,10 @@ import (
 )
 
 // BenchmarkFirstPaint measures how long the board page of an incident with
-// many timeline entries takes to show in Chromium: from the start of the
-// navigation to the frame after the first full render, as the page's
-// "sitrep-first-paint" performance mark records it. One op is one page load;
-// the reported ms/paint is the median.
+// many timeline entries takes to show in Chromium. The time runs from the
+// start of the navigation to the frame after the first full render, which
+// the page's "sitrep-first-paint" performance mark records. One op is one
+// page load, and the reported ms/paint is the median.
 func BenchmarkFirstPaint(b *testing.B) {
 	for _, entries := range []int{10, 5000} {
 		b.Run(fmt.Sprintf("entries=%d", entries), func(b *testing.B) {
@@ -60,7 +60,8 @@ func BenchmarkFirstPaint(b *testing.B) {
 
 // addEntries adds n timeline entries through the websocket API, keeping up
 // to 32 unconfirmed, and returns the open connection once the server has
-// broadcast the last. A goroutine keeps reading it, so pings are answered.
+// broadcast the last. A goroutine keeps reading it, so that the client
+// library replies to the server's pings.
 func addEntries(b *testing.B, s *sitrep, inc created, n int) *websocket.Conn {
 	b.Helper()
 	ctx := context.Background()

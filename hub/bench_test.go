@@ -22,7 +22,7 @@ import (
 // BenchmarkBroadcast measures the hub's fan-out: one op is one change from
 // an editor until all N viewer sockets have been handed it. The store keeps
 // changes in memory and the sockets only count, so the figure is the hub's
-// own cost; the load tool in cmd/sitrep-load measures the whole path.
+// own cost. The load tool in cmd/sitrep-load measures the whole path.
 func BenchmarkBroadcast(b *testing.B) {
 	for _, viewers := range []int{100, 1000, 10000} {
 		b.Run(fmt.Sprintf("viewers=%d", viewers), func(b *testing.B) {

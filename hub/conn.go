@@ -124,6 +124,9 @@ func (h *Hub) read(ctx context.Context, c *client, room *Room, sock Socket, log 
 				h.reject(c, log, m.ID, CodeForbidden, "token", "this link only views the incident; changes need the edit link")
 				continue
 			}
+			// TODO: submit stores the change on this reader goroutine, so a
+			// pong arriving behind changes that wait on the database is read
+			// late; under load the ping timeout then drops busy editors.
 			room.submit(ctx, c, m.Change)
 		case *nameMsg:
 			if c.role != RoleEdit {

@@ -98,9 +98,10 @@ func (h *Hub) acquire(ctx context.Context, id string) (*Room, error) {
 		go func() {
 			defer cancel()
 			// A room of this incident that just closed may still be writing
-			// its snapshot. Loading after it replays no changes; loading
-			// during it would replay them all while competing with that
-			// write, which for a big incident took longer than the timeout.
+			// its snapshot. Loading after that write replays no changes.
+			// Loading during it replays every change since the previous
+			// snapshot while competing with the write, which for a
+			// 5,000-entry incident took longer than the load timeout.
 			if flushed != nil {
 				select {
 				case <-flushed:

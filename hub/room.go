@@ -26,8 +26,8 @@ const snapshotEvery = 200
 // backend stores changes only after it: BenchmarkSaveSnapshot in store/
 // measured 15 ms for 10 entries and 1.7 s for 5,000 (2 cores, AMD EPYC).
 // Spacing snapshots by the board's size keeps their cost per change, and
-// the share of edits that wait behind one, the same for any size; loading
-// then replays at most n/2 changes.
+// the share of edits that wait behind one, the same for any size. Loading
+// after a crash then replays up to n/2 changes, one read each.
 func snapshotInterval(n int) int64 {
 	return int64(max(snapshotEvery, n/2))
 }

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// report is what one run measured; -json prints it as is.
+// report is the measurement of one run, printed as is by -json.
 type report struct {
 	Incident  string  `json:"incident"`
 	Viewers   int     `json:"viewers"`
@@ -71,7 +71,7 @@ func (r *report) memory(before, idle map[string]float64) {
 	r.GoroutinesPerConn = (idle["go_goroutines"] - before["go_goroutines"]) / conns
 }
 
-// serverSide fills in what the server's own metrics say about the
+// serverSide fills in the server's own histograms and counters for the
 // measurement window, from metrics read before and after it.
 func (r *report) serverSide(before, after map[string]float64) {
 	r.StoreP99Ms = histogramQuantile(before, after, "sitrep_store_change_seconds", 0.99) * 1000
