@@ -45,7 +45,7 @@ func runTests(m *testing.M) int {
 // sitrep is the real server binary running on a loopback port with a data
 // folder of its own.
 type sitrep struct {
-	t    *testing.T
+	t    testing.TB
 	addr string
 	data string
 	env  []string // extra environment, such as SITREP_MONGODB_URI or SITREP_LOG_LEVEL=debug
@@ -54,7 +54,7 @@ type sitrep struct {
 	done chan struct{}
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -66,7 +66,7 @@ func freeAddr(t *testing.T) string {
 
 // startSitrep starts the server with the extra environment variables env
 // and waits until /healthz answers 200.
-func startSitrep(t *testing.T, env ...string) *sitrep {
+func startSitrep(t testing.TB, env ...string) *sitrep {
 	t.Helper()
 	s := &sitrep{t: t, addr: freeAddr(t), data: t.TempDir(), env: env, logs: &lockedBuffer{}}
 	s.start()
@@ -168,7 +168,7 @@ func (l *lockedBuffer) String() string {
 }
 
 // chromiumPath finds Debian's chromium.
-func chromiumPath(t *testing.T) string {
+func chromiumPath(t testing.TB) string {
 	t.Helper()
 	for _, p := range []string{os.Getenv("SITREP_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
 		if p == "" {
@@ -185,7 +185,7 @@ func chromiumPath(t *testing.T) string {
 // newWindow starts a headless Chromium of its own, so each window has its
 // own storage, as two people on two laptops would. width and height set the
 // window size.
-func newWindow(t *testing.T, width, height int, extra ...chromedp.ExecAllocatorOption) context.Context {
+func newWindow(t testing.TB, width, height int, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0],
 		chromedp.ExecPath(chromiumPath(t)),
@@ -218,7 +218,7 @@ func newWindow(t *testing.T, width, height int, extra ...chromedp.ExecAllocatorO
 }
 
 // run runs chromedp actions with a deadline, failing the test on error.
-func run(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+func run(t testing.TB, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()

@@ -28,7 +28,7 @@ type created struct {
 }
 
 // declare creates an incident through the HTTP API.
-func declare(t *testing.T, s *sitrep, title, severity string) created {
+func declare(t testing.TB, s *sitrep, title, severity string) created {
 	t.Helper()
 	body, _ := json.Marshal(map[string]string{"title": title, "severity": severity, "by": "sonia"})
 	resp, err := http.Post(s.url()+"/api/incidents", "application/json", bytes.NewReader(body))

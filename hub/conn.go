@@ -5,66 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/sitrep/sitrep/board"
 	"github.com/sitrep/sitrep/store"
-	"golang.org/x/time/rate"
 )
 
 // maxChangesInFlight bounds the changes one connection may have waiting to
 // be stored. A browser sends its pending edits in one go after a reconnect,
 // so the bound leaves room for a long offline spell.
 const maxChangesInFlight = 256
-
-// client is one websocket connection to a room.
-type client struct {
-	id   string
-	role Role
-	name string // guarded by the room's mu
-
-	send    chan []byte
-	changes chan board.Change // changes waiting to be stored; nil for viewers
-	sock    Socket
-	metrics *metrics
-	// limiter bounds the messages the client may send; limited is true
-	// while its messages are being dropped, so only the first is logged.
-	limiter *rate.Limiter
-	limited bool
-
-	quitOnce sync.Once
-	quit     chan struct{}
-	code     int
-	reason   string
-}
-
-// enqueue queues msg without waiting. A client whose queue is full is too
-// slow: it is closed and catches up when it reconnects, so it cannot hold
-// back anyone else.
-func (c *client) enqueue(msg []byte) {
-	select {
-	case c.send <- msg:
-	default:
-		c.stop(CloseTryAgainLater, "too slow to keep up; reconnect to catch up")
-	}
-}
-
-// stop asks the connection's writer to close it with code and reason. Only
-// the first call counts.
-func (c *client) stop(code int, reason string) {
-	c.quitOnce.Do(func() {
-		c.code, c.reason = code, reason
-		close(c.quit)
-		if code == CloseTryAgainLater {
-			// The writer may be blocked on this very client's socket, so
-			// the close cannot wait for it to look at quit.
-			c.metrics.slowClosed.Inc()
-			go func() { _ = c.sock.Close(code, reason) }()
-		}
-	})
-}
 
 // Serve runs one websocket connection to incident id until it closes. The
 // first message must be a hello with a token that opens the incident.
@@ -107,9 +58,7 @@ func (h *Hub) Serve(ctx context.Context, sock Socket, id string) {
 		name = ""
 	}
 
-	c := &client{id: connID, role: role, name: name, send: make(chan []byte, h.cfg.SendQueue),
-		sock: sock, metrics: h.metrics, quit: make(chan struct{}),
-		limiter: rate.NewLimiter(rate.Limit(h.cfg.MessageRate), h.cfg.MessageBurst)}
+	c := newClient(h, connID, role, name, sock, log)
 	h.metrics.connections.WithLabelValues(string(role)).Inc()
 	defer h.metrics.connections.WithLabelValues(string(role)).Dec()
 	log.Info("connection opened", "role", role, "since", hello.Since)
@@ -122,17 +71,10 @@ func (h *Hub) Serve(ctx context.Context, sock Socket, id string) {
 	if h.isClosing() {
 		c.stop(CloseRestart, "server restarting")
 	}
-	connCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	wrote := make(chan struct{})
-	go func() {
-		defer close(wrote)
-		h.write(connCtx, c, sock, log)
-	}()
-	go h.ping(connCtx, c, sock, log)
-
-	// Changes are stored by a worker of their own, so the reader keeps
-	// answering time requests while the database is slow or down; the
+	// This goroutine reads. Writes happen on a goroutine that exists only
+	// while messages are queued, and the room's ping loop pings. Changes
+	// are stored by a worker of their own, so the reader keeps answering
+	// pongs and time requests while the database is slow or down; the
 	// browser would otherwise take the silence for a dead connection.
 	submitted := make(chan struct{})
 	if role == RoleEdit {
@@ -142,24 +84,22 @@ func (h *Hub) Serve(ctx context.Context, sock Socket, id string) {
 			for ch := range c.changes {
 				// Once the connection is closing nobody hears the answer;
 				// the client still holds the change and sends it again.
-				select {
-				case <-c.quit:
+				if c.isClosing() {
 					continue
-				default:
 				}
-				room.submit(connCtx, c, ch)
+				room.submit(ctx, c, ch)
 			}
 		}()
 	} else {
 		close(submitted)
 	}
-	h.read(connCtx, c, room, sock, log)
+	h.read(ctx, c, room, sock, log)
 	if c.changes != nil {
 		close(c.changes)
 	}
 	<-submitted
 	c.stop(CloseNormal, "")
-	<-wrote
+	<-c.done
 	room.leave(c)
 	log.Info("connection closed", "code", c.code, "reason", c.reason)
 }
@@ -214,12 +154,10 @@ func (h *Hub) read(ctx context.Context, c *client, room *Room, sock Socket, log 
 			}
 			return
 		}
-		select {
-		case <-c.quit:
+		if c.isClosing() {
 			// The connection is closing, for example because its link was
 			// revoked: what it sends now is not acted on.
 			return
-		default:
 		}
 		allowed := c.limiter.Allow()
 		typ, msg, derr := decode(data)
@@ -284,69 +222,4 @@ func (h *Hub) reject(c *client, log *slog.Logger, changeID, code, field, message
 	h.metrics.rejected.WithLabelValues(code).Inc()
 	log.Info("message rejected", "code", code, "field", field, "reason", message)
 	c.enqueue(encode(errorMsg{Type: "error", ID: changeID, Code: code, Field: field, Message: message}))
-}
-
-// write sends queued messages until the client stops, then closes the
-// socket. On a restart it first sends what is already queued.
-func (h *Hub) write(ctx context.Context, c *client, sock Socket, log *slog.Logger) {
-	send := func(msg []byte) bool {
-		wctx, cancel := context.WithTimeout(ctx, h.cfg.WriteTimeout)
-		defer cancel()
-		if err := sock.Write(wctx, msg); err != nil {
-			if ctx.Err() == nil {
-				log.Info("write failed", "err", err)
-			}
-			_ = sock.CloseNow()
-			return false
-		}
-		h.metrics.sent.Inc()
-		return true
-	}
-	for {
-		select {
-		case msg := <-c.send:
-			if !send(msg) {
-				return
-			}
-		case <-c.quit:
-			if c.code != CloseTryAgainLater {
-				for drained := false; !drained; {
-					select {
-					case msg := <-c.send:
-						if !send(msg) {
-							return
-						}
-					default:
-						drained = true
-					}
-				}
-			}
-			_ = sock.Close(c.code, c.reason)
-			return
-		}
-	}
-}
-
-// ping checks that the peer still answers. A peer that does not answer
-// within PongTimeout is dropped, and its reader returns.
-func (h *Hub) ping(ctx context.Context, c *client, sock Socket, log *slog.Logger) {
-	t := time.NewTicker(h.cfg.PingInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-c.quit:
-			return
-		case <-t.C:
-			pctx, cancel := context.WithTimeout(ctx, h.cfg.PongTimeout)
-			err := sock.Ping(pctx)
-			cancel()
-			if err != nil && ctx.Err() == nil {
-				log.Info("ping failed, dropping connection", "err", err)
-				_ = sock.CloseNow()
-				return
-			}
-		}
-	}
 }

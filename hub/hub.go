@@ -96,17 +96,19 @@ type Hub struct {
 	cfg     Config
 	metrics *metrics
 
-	mu      sync.Mutex
-	rooms   map[string]*Room
-	closing bool
-	conns   sync.WaitGroup
+	mu       sync.Mutex
+	rooms    map[string]*Room
+	flushing map[string]chan struct{} // closed rooms still writing their snapshot, closed when written
+	closing  bool
+	conns    sync.WaitGroup
 
 	notify *notifier
 }
 
 // New returns a hub that keeps incidents in st and registers its metrics with reg.
 func New(st Store, log *slog.Logger, reg prometheus.Registerer, cfg Config) *Hub {
-	h := &Hub{store: st, log: log, cfg: cfg.withDefaults(), metrics: newMetrics(reg), rooms: map[string]*Room{}}
+	h := &Hub{store: st, log: log, cfg: cfg.withDefaults(), metrics: newMetrics(reg), rooms: map[string]*Room{},
+		flushing: map[string]chan struct{}{}}
 	h.notify = newNotifier(h)
 	return h
 }
@@ -120,10 +122,25 @@ func (h *Hub) acquire(ctx context.Context, id string) (*Room, error) {
 		r = newRoom(id, h)
 		h.rooms[id] = r
 		h.log.Debug("room opened", "incident", id)
+		flushed := h.flushing[id]
 		loadCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		go func() {
 			defer cancel()
+			// A room of this incident that just closed may still be writing
+			// its snapshot. Loading after that write replays no changes.
+			// Loading during it replays every change since the previous
+			// snapshot while competing with the write, which for a
+			// 5,000-entry incident took longer than the load timeout.
+			if flushed != nil {
+				select {
+				case <-flushed:
+				case <-loadCtx.Done():
+				}
+			}
 			r.load(loadCtx)
+			if r.loadErr == nil {
+				go r.pingLoop()
+			}
 		}()
 	}
 	r.refs++
@@ -148,16 +165,27 @@ func (h *Hub) release(r *Room) {
 	h.mu.Lock()
 	r.refs--
 	last := r.refs == 0
+	var flushed chan struct{}
 	if last {
 		delete(h.rooms, r.id)
+		close(r.closed)
+		flushed = make(chan struct{})
+		h.flushing[r.id] = flushed
 	}
 	h.mu.Unlock()
-	if last {
-		h.log.Debug("room closed", "incident", r.id)
+	if !last {
+		return
 	}
-	if last && r.loadErr == nil {
+	h.log.Debug("room closed", "incident", r.id)
+	if r.loadErr == nil {
 		r.flush()
 	}
+	h.mu.Lock()
+	if h.flushing[r.id] == flushed {
+		delete(h.flushing, r.id)
+	}
+	h.mu.Unlock()
+	close(flushed)
 }
 
 // Incident is a copy of an incident's current state as one role may see it.

@@ -46,7 +46,7 @@ func (s *halfOpenSocket) Read(ctx context.Context) ([]byte, error) {
 	}
 }
 
-func (s *halfOpenSocket) Write(context.Context, []byte) error { return nil }
+func (s *halfOpenSocket) Write([][]byte, time.Time) error { return nil }
 
 func (s *halfOpenSocket) Ping(ctx context.Context) error {
 	select {

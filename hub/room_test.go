@@ -365,12 +365,12 @@ func (s *stuckSocket) Read(ctx context.Context) ([]byte, error) {
 	}
 }
 
-func (s *stuckSocket) Write(ctx context.Context, _ []byte) error {
+func (s *stuckSocket) Write(_ [][]byte, deadline time.Time) error {
 	select {
 	case <-s.closed:
 		return errors.New("closed")
-	case <-ctx.Done():
-		return ctx.Err()
+	case <-time.After(time.Until(deadline)):
+		return context.DeadlineExceeded
 	}
 }
 

@@ -2,7 +2,11 @@ package hub
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
+	"net"
+	"sync"
+	"time"
 
 	"github.com/coder/websocket"
 )
@@ -11,8 +15,11 @@ import (
 type Socket interface {
 	// Read returns the next message. It fails once the connection closes.
 	Read(ctx context.Context) ([]byte, error)
-	// Write sends one message, giving up when ctx ends.
-	Write(ctx context.Context, msg []byte) error
+	// Write sends msgs in order, each as one websocket message, giving up
+	// at deadline. Only one Write runs at a time. It takes a deadline, not a
+	// context, because a context with a timer for every write of every
+	// connection was a noticeable share of the broadcast's cost.
+	Write(msgs [][]byte, deadline time.Time) error
 	// Ping sends a ping and waits for its pong until ctx ends.
 	Ping(ctx context.Context) error
 	// Close sends a close frame with code and reason and waits briefly for
@@ -35,15 +42,26 @@ const (
 // MaxMessageBytes is the largest message a client may send.
 const MaxMessageBytes = 64 << 10
 
-// WebSocket adapts a coder/websocket connection to Socket.
-type WebSocket struct {
-	Conn *websocket.Conn
+// FrameConn is the connection under a websocket, for writing whole server
+// frames. Each WriteFrames call must reach the connection as one write that
+// no frame of the websocket library (pings, pongs, close) can split.
+type FrameConn interface {
+	WriteFrames(p []byte, deadline time.Time) error
 }
 
-// NewWebSocket wraps c, limiting incoming messages to MaxMessageBytes.
-func NewWebSocket(c *websocket.Conn) *WebSocket {
+// WebSocket adapts a coder/websocket connection to Socket.
+type WebSocket struct {
+	Conn   *websocket.Conn
+	frames FrameConn // nil: each message goes through Conn.Write
+}
+
+// NewWebSocket wraps c, limiting incoming messages to MaxMessageBytes. With
+// frames, Write frames all messages of a call itself and hands them to
+// frames in one write, so a batch costs one system call instead of one per
+// message; coder/websocket v1.8 flushes every message it writes.
+func NewWebSocket(c *websocket.Conn, frames FrameConn) *WebSocket {
 	c.SetReadLimit(MaxMessageBytes)
-	return &WebSocket{Conn: c}
+	return &WebSocket{Conn: c, frames: frames}
 }
 
 func (w *WebSocket) Read(ctx context.Context) ([]byte, error) {
@@ -59,8 +77,49 @@ func (w *WebSocket) Read(ctx context.Context) ([]byte, error) {
 
 var errBinary = errors.New("binary messages are not accepted, send JSON text")
 
-func (w *WebSocket) Write(ctx context.Context, msg []byte) error {
-	return w.Conn.Write(ctx, websocket.MessageText, msg)
+// frameBuffers holds the buffers batches are framed into. They are pooled
+// rather than kept per connection, so an idle connection holds none.
+var frameBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+func (w *WebSocket) Write(msgs [][]byte, deadline time.Time) error {
+	if w.frames == nil {
+		ctx, cancel := context.WithDeadline(context.Background(), deadline)
+		defer cancel()
+		for _, msg := range msgs {
+			if err := w.Conn.Write(ctx, websocket.MessageText, msg); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	buf := frameBuffers.Get().(*[]byte)
+	out := (*buf)[:0]
+	for _, msg := range msgs {
+		out = appendTextFrame(out, msg)
+	}
+	err := w.frames.WriteFrames(out, deadline)
+	if cap(out) <= 1<<20 {
+		*buf = out[:0]
+		frameBuffers.Put(buf)
+	}
+	return err
+}
+
+// appendTextFrame appends msg as one unmasked, unfragmented text frame, as
+// RFC 6455 section 5.2 lays out a frame a server sends.
+func appendTextFrame(out, msg []byte) []byte {
+	const finText = 0x80 | 0x1
+	switch n := len(msg); {
+	case n < 126:
+		out = append(out, finText, byte(n))
+	case n <= 0xFFFF:
+		out = append(out, finText, 126)
+		out = binary.BigEndian.AppendUint16(out, uint16(n))
+	default:
+		out = append(out, finText, 127)
+		out = binary.BigEndian.AppendUint64(out, uint64(n))
+	}
+	return append(out, msg...)
 }
 
 func (w *WebSocket) Ping(ctx context.Context) error { return w.Conn.Ping(ctx) }
@@ -74,4 +133,9 @@ func (w *WebSocket) CloseNow() error { return w.Conn.CloseNow() }
 // closeStatus returns the close code of err, or -1 when err is no close.
 func closeStatus(err error) int {
 	return int(websocket.CloseStatus(err))
+}
+
+// isClosed reports whether err only says that the connection is closed.
+func isClosed(err error) bool {
+	return errors.Is(err, net.ErrClosed) || closeStatus(err) != -1
 }

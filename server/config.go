@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -28,6 +29,7 @@ type Config struct {
 	// ConnectionsPerMinute bounds the websocket connections one client
 	// address may open per minute, with bursts of as many at once.
 	ConnectionsPerMinute int
+	PprofAddr            string // loopback address serving net/http/pprof; empty serves none
 }
 
 type setting struct {
@@ -51,6 +53,7 @@ func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		{"frame-ancestors", "SITREP_FRAME_ANCESTORS", "'none'", "space-separated CSP frame-ancestors sources allowed to embed the countdown page, such as https://dash.example.com; other pages cannot be embedded", &cfg.FrameAncestors},
 		{"access-key", "SITREP_ACCESS_KEY", "", "key required for the home page, the incident list and declaring incidents; empty requires none. Prefer the environment variable, which other users cannot read from the process list", &cfg.AccessKey},
 		{"connections-per-minute", "SITREP_CONNECTIONS_PER_MINUTE", "120", "websocket connections one client address may open per minute (also the burst size)", &connsPerMinute},
+		{"pprof-addr", "SITREP_PPROF_ADDR", "", "loopback address (host:port) serving Go profiles under /debug/pprof/; empty serves none", &cfg.PprofAddr},
 	}
 	fs := flag.NewFlagSet("sitrep", flag.ContinueOnError)
 	fs.SetOutput(out)
@@ -101,6 +104,12 @@ func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		return cfg, err
 	}
 	cfg.FrameAncestors = strings.Join(strings.Fields(cfg.FrameAncestors), " ")
+	if cfg.PprofAddr != "" {
+		host, _, err := net.SplitHostPort(cfg.PprofAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return cfg, fmt.Errorf("invalid pprof address %q: use a loopback host:port such as 127.0.0.1:6060, because profiles reveal memory contents", cfg.PprofAddr)
+		}
+	}
 	switch cfg.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:

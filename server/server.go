@@ -41,6 +41,8 @@ func newServer(cfg Config, st *store.Store, h *hub.Hub, reg *prometheus.Registry
 		BodyLimit:             maxBodyBytes,
 		ErrorHandler:          s.handleError,
 	})
+	// Websocket handlers keep the connections they hijack; see websocket.
+	s.app.Server().KeepHijackedConns = true
 	s.routes()
 	return s
 }

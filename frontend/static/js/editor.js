@@ -23,10 +23,10 @@ export function createEditor({ list, item, field, label, getSeq, nowMs, commit }
   const note = el('span', { class: 'field-note', id: `${id}-note` });
   const status = el('span', { class: 'field-status', 'aria-live': 'off' });
   const error = el('span', { class: 'field-error', id: `${id}-error`, role: 'alert' });
-  const history = createHistory(label, field.kind);
   const labelEl = el('label', { for: id, class: 'field-label', text: label });
   const root = el('div', { class: `field field-${field.kind}`, 'data-field': field.name },
-    field.kind === 'bool' ? [control, labelEl] : [labelEl, control], note, status, error, history.root);
+    field.kind === 'bool' ? [control, labelEl] : [labelEl, control], note, status, error);
+  const history = createHistory(label, field.kind, root);
   control.setAttribute('aria-describedby', `${id}-note ${id}-error`);
 
   let serverValue;

@@ -6,6 +6,14 @@
 // the rows contains the focused element it stays where it is and the others
 // are arranged around it.
 export function placeRows(container, rows) {
+  if (!container.firstElementChild) {
+    // An empty list, as on the first render, takes all rows in one insert
+    // instead of one per row.
+    const fragment = document.createDocumentFragment();
+    fragment.append(...rows);
+    container.append(fragment);
+    return;
+  }
   const expected = new Set(rows);
   for (const child of [...container.children]) {
     if (!expected.has(child)) child.remove();
