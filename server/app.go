@@ -50,7 +50,9 @@ func start(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a.hub = hub.New(st, log, reg, hub.DefaultConfig())
+	hubCfg := hub.DefaultConfig()
+	hubCfg.MessageRate, hubCfg.MessageBurst = float64(cfg.MessageRate), cfg.MessageBurst
+	a.hub = hub.New(st, log, reg, hubCfg)
 	a.srv = newServer(cfg, st, a.hub, reg, log)
 
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -29,6 +29,10 @@ type Config struct {
 	// ConnectionsPerMinute bounds the websocket connections one client
 	// address may open per minute, with bursts of as many at once.
 	ConnectionsPerMinute int
+	// MessageRate and MessageBurst bound the messages one websocket
+	// connection may send: per second on average, and at once.
+	MessageRate  int
+	MessageBurst int
 	PprofAddr            string // loopback address serving net/http/pprof; empty serves none
 }
 
@@ -41,7 +45,7 @@ type setting struct {
 // It returns flag.ErrHelp after printing usage for -h and --help.
 func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Config, error) {
 	var cfg Config
-	var origins, connsPerMinute string
+	var origins, connsPerMinute, messageRate, messageBurst string
 	settings := []setting{
 		{"addr", "SITREP_ADDR", "127.0.0.1:8080", "listen address (host:port)", &cfg.Addr},
 		{"data", "SITREP_DATA", "./data", "folder where the embedded database keeps its files; unused with a MongoDB URI", &cfg.DataDir},
@@ -53,6 +57,8 @@ func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		{"frame-ancestors", "SITREP_FRAME_ANCESTORS", "'none'", "space-separated CSP frame-ancestors sources allowed to embed the countdown page, such as https://dash.example.com; other pages cannot be embedded", &cfg.FrameAncestors},
 		{"access-key", "SITREP_ACCESS_KEY", "", "key required for the home page, the incident list and declaring incidents; empty requires none. Prefer the environment variable, which other users cannot read from the process list", &cfg.AccessKey},
 		{"connections-per-minute", "SITREP_CONNECTIONS_PER_MINUTE", "120", "websocket connections one client address may open per minute (also the burst size)", &connsPerMinute},
+		{"message-rate", "SITREP_MESSAGE_RATE", "20", "messages one websocket connection may send per second on average", &messageRate},
+		{"message-burst", "SITREP_MESSAGE_BURST", "100", "messages one websocket connection may send at once before the rate applies", &messageBurst},
 		{"pprof-addr", "SITREP_PPROF_ADDR", "", "loopback address (host:port) serving Go profiles under /debug/pprof/; empty serves none", &cfg.PprofAddr},
 	}
 	fs := flag.NewFlagSet("sitrep", flag.ContinueOnError)
@@ -100,6 +106,12 @@ func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		return cfg, fmt.Errorf("invalid connections per minute %q: use a whole number of 1 or more", connsPerMinute)
 	}
 	cfg.ConnectionsPerMinute = n
+	if cfg.MessageRate, err = strconv.Atoi(messageRate); err != nil || cfg.MessageRate < 1 {
+		return cfg, fmt.Errorf("invalid message rate %q: use a whole number of 1 or more", messageRate)
+	}
+	if cfg.MessageBurst, err = strconv.Atoi(messageBurst); err != nil || cfg.MessageBurst < 1 {
+		return cfg, fmt.Errorf("invalid message burst %q: use a whole number of 1 or more", messageBurst)
+	}
 	if err := checkFrameAncestors(cfg.FrameAncestors); err != nil {
 		return cfg, err
 	}
