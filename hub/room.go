@@ -53,6 +53,8 @@ type Room struct {
 	recent       map[string]int64 // change id to sequence number, for the changes in ring
 	snapshotSeq  int64            // sequence number of the last snapshot written or loaded
 	snapshotting bool
+	// summaryPending is true while a summary write is scheduled.
+	summaryPending bool
 
 	// allIDs maps every stored change id to its sequence number once
 	// storedBefore has loaded it; nil before. Guarded by writeMu.
@@ -310,8 +312,11 @@ func (r *Room) commit(a *board.Applied) {
 			r.hub.notify.enqueue(r.id, r.inc.WebhookURL, texts)
 		}
 	}
-	if touchesSummary(a) {
-		go r.saveSummary(a.Seq, r.inc.Board.Digest())
+	if touchesSummary(a) && !r.summaryPending {
+		// The digest reads the whole board, so it is built and stored at
+		// most once per summaryDelay, not once per change.
+		r.summaryPending = true
+		time.AfterFunc(summaryDelay, r.writeSummary)
 	}
 	if a.Seq-r.snapshotSeq >= snapshotInterval(r.inc.Board.Len()) && !r.snapshotting {
 		r.snapshotting = true
@@ -329,6 +334,23 @@ func touchesSummary(a *board.Applied) bool {
 		}
 	}
 	return false
+}
+
+// summaryDelay is how long the incident list may lag the board.
+const summaryDelay = time.Second
+
+// writeSummary stores the digest the incident list shows, if a change
+// since the last one touched it.
+func (r *Room) writeSummary() {
+	r.mu.Lock()
+	if !r.summaryPending {
+		r.mu.Unlock()
+		return
+	}
+	r.summaryPending = false
+	seq, d := r.inc.Board.Seq, r.inc.Board.Digest()
+	r.mu.Unlock()
+	r.saveSummary(seq, d)
 }
 
 func (r *Room) saveSummary(seq int64, d board.Digest) {
@@ -358,6 +380,7 @@ func (r *Room) saveSnapshot(seq int64, records []board.Record) {
 // flush writes a snapshot if changes arrived since the last one. The hub
 // calls it when the last client leaves, so the next load replays nothing.
 func (r *Room) flush() {
+	r.writeSummary()
 	r.mu.Lock()
 	if r.inc == nil || r.inc.Board.Seq == r.snapshotSeq {
 		r.mu.Unlock()
