@@ -81,6 +81,9 @@ func TestCountdownFollowsServerClock(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS(CountdownPage+`[data-loaded="true"]`)),
 			chromedp.WaitVisible(chromedp.CSS(ConnectionLive)))
 	}
+	if title := pageText(t, honest, `[data-test="countdown-incident"]`); title != inc.ID+": Countdown across clocks" {
+		t.Errorf("the countdown page is titled %q, want the id and the incident's title", title)
+	}
 	skewedNow, err := chromedp.Run(skewed, chromedp.Evaluate[float64](`Date.now()`))
 	if err != nil {
 		t.Fatal(err)

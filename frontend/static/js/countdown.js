@@ -84,6 +84,8 @@ function main() {
       setText(severity, f.severity);
       severity.className = `cd-severity sev-${f.severity}`;
       setText(document.getElementById('cd-status'), valueLabel(f.status || ''));
+      // The title tells a room which incident the clocks belong to.
+      setText(document.getElementById('cd-id'), f.title ? `${id}: ${f.title}` : id);
       document.title = `${id} countdown (sitrep)`;
     }
     const updates = listRecords(view, 'updates').filter((r) => !r.deleted).sort(byDue);
