@@ -229,6 +229,13 @@ func (r *Room) submit(ctx context.Context, c *client, ch board.Change) {
 			r.hub.metrics.changes.WithLabelValues("accepted").Inc()
 			return
 		case errors.As(err, &dup):
+			// An insert that timed out may still have landed: the log then
+			// holds changes this room never applied. Apply and broadcast
+			// them first, or the sender would drop an edit nobody sees.
+			if err := r.catchUp(ctx); err != nil {
+				r.unavailable(c, ch.ID, err)
+				return
+			}
 			c.enqueue(encode(ackMsg{Type: "ack", ID: ch.ID, Seq: dup.Seq, Duplicate: true}))
 			return
 		case errors.Is(err, store.ErrSeqTaken) && attempt < 3:
