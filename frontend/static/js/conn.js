@@ -106,13 +106,14 @@ export class Connection {
         this.everConnected = true;
         recordRough(msg.serverTime);
         // Live before the welcome is handled, so the outbox can be sent
-        // from the handler; listeners hear of it afterwards.
+        // from the handler; listeners hear of it afterwards. The clock
+        // request goes first, so a long outbox cannot crowd it out.
         this.state = 'live';
+        this.sendTime();
       }
       this.onMessage(msg);
       if (msg.type === 'welcome' && this.socket === socket && this.state === 'live') {
         this.setState('live');
-        this.sendTime();
         this.timeLoop = setInterval(() => this.sendTime(), TIME_EVERY_MS);
       }
     });

@@ -5,6 +5,10 @@
 
 import { loadJSON, saveJSON } from './dom.js';
 
+// MAX_IN_FLIGHT is half the server's default burst of 100 messages per
+// connection, leaving room for time requests and name changes.
+const MAX_IN_FLIGHT = 50;
+
 export class Outbox {
   constructor(incidentId) {
     this.storageKey = `sitrep.outbox.${incidentId}`;
@@ -61,12 +65,20 @@ export class Outbox {
     for (const entry of this.entries) entry.retryAt = 0;
   }
 
-  // due returns the changes to send now, in the order they were made: those
-  // not sent on this connection whose retry time has come.
+  // due returns the changes to send now, in the order they were made. No
+  // change overtakes one waiting to be sent again, so the server stores them
+  // in order, and at most MAX_IN_FLIGHT wait for an answer at a time, which
+  // keeps a long outbox under the server's burst limit.
   due(now = Date.now()) {
-    return this.entries
-      .filter((e) => !this.sentOnConnection.has(e.change.id) && e.retryAt <= now)
-      .map((e) => e.change);
+    const out = [];
+    let inFlight = this.sentOnConnection.size;
+    for (const e of this.entries) {
+      if (this.sentOnConnection.has(e.change.id)) continue;
+      if (e.retryAt > now || inFlight >= MAX_IN_FLIGHT) break;
+      out.push(e.change);
+      inFlight++;
+    }
+    return out;
   }
 
   // nextRetry returns the earliest retry time of a waiting change, or 0.

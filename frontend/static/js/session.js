@@ -115,6 +115,8 @@ export function openSession({ incidentId, token, role, getName, ...callbacks }) 
       return;
     }
     const mine = Boolean(outbox && outbox.remove(msg.id)) || sentByThisTab.has(msg.id);
+    // A confirmation frees a place for the next pending change.
+    if (mine) flushSoon();
     if (result === 'old') {
       call('onRecords');
       return;
@@ -131,6 +133,7 @@ export function openSession({ incidentId, token, role, getName, ...callbacks }) 
 
   function confirm(id) {
     if (outbox && outbox.remove(id)) {
+      flushSoon();
       call('onRecords');
       report();
     }
