@@ -20,14 +20,19 @@ const maxChangesInFlight = 256
 // Serve runs one websocket connection to incident id until it closes. The
 // first message must be a hello with a token that opens the incident.
 func (h *Hub) Serve(ctx context.Context, sock Socket, id string) {
-	h.conns.Add(1)
-	defer h.conns.Done()
-	connID := "c-" + uuid.NewString()
-	log := h.log.With("incident", id, "conn", connID)
-	if h.isClosing() {
+	// Shutdown waits on conns once it has set closing, so a connection is
+	// counted only while the hub still takes new ones.
+	h.mu.Lock()
+	if h.closing {
+		h.mu.Unlock()
 		_ = sock.Close(CloseRestart, "server restarting")
 		return
 	}
+	h.conns.Add(1)
+	h.mu.Unlock()
+	defer h.conns.Done()
+	connID := "c-" + uuid.NewString()
+	log := h.log.With("incident", id, "conn", connID)
 
 	hello, err := h.readHello(ctx, sock)
 	if err != nil {

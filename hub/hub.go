@@ -177,6 +177,9 @@ func (h *Hub) release(r *Room) {
 		return
 	}
 	h.log.Debug("room closed", "incident", r.id)
+	// A caller that gave up waiting may release a room still loading; its
+	// fields are only safe to read once the load has finished.
+	<-r.ready
 	if r.loadErr == nil {
 		r.flush()
 	}

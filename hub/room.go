@@ -82,6 +82,12 @@ func (r *Room) load(ctx context.Context) {
 	for i := range inc.Tail {
 		r.remember(&inc.Tail[i])
 	}
+	// Changes past the snapshot may have come after the last summary
+	// write, for example before a crash, so the list is brought up to date.
+	if len(inc.Tail) > 0 {
+		r.summaryPending = true
+		time.AfterFunc(summaryDelay, r.writeSummary)
+	}
 }
 
 // remember adds a committed change to the ring. Callers hold mu.

@@ -67,3 +67,37 @@ func TestSummaryWrittenOncePerBurst(t *testing.T) {
 		t.Errorf("%d summary writes for %d changes in %v, want at most %d", n, burst, elapsed, limit)
 	}
 }
+
+func TestSummaryCatchesUpAfterCrash(t *testing.T) {
+	e := newEnv(t, hub.Config{})
+	id, edit, _ := e.incident("Before the crash")
+	// A change stored by a server that crashed before writing the summary.
+	loaded, err := e.store.LoadIncident(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, verr := loaded.Board.Apply(board.Change{ID: "renamed", Op: board.OpUpdate, List: board.ListHeader, Item: board.HeaderID,
+		Fields: map[string]any{"title": "After the crash"}}, "sonia", time.Now())
+	if verr != nil {
+		t.Fatal(verr)
+	}
+	if err := e.store.InsertChange(context.Background(), id, a); err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := e.hub.Lookup(context.Background(), id, edit); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "the list to show the title stored before the crash", func() bool {
+		list, err := e.store.ListIncidents(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range list {
+			if s.ID == id {
+				return s.Title == "After the crash"
+			}
+		}
+		return false
+	})
+}
