@@ -191,8 +191,17 @@ func (r *Room) sendPresence() {
 		}
 	}
 	data := encode(msg)
+	// Stakeholders learn how many people are on the board, not who.
+	var forViewers []byte
 	for c := range r.clients {
-		c.enqueue(data)
+		if c.role == RoleEdit {
+			c.enqueue(data)
+			continue
+		}
+		if forViewers == nil {
+			forViewers = encode(presenceMsg{Type: "presence", Editors: []person{}, Viewers: msg.Viewers})
+		}
+		c.enqueue(forViewers)
 	}
 }
 

@@ -32,6 +32,9 @@ func TestChangeReachesEveryEditorAndViewer(t *testing.T) {
 		}
 	}
 
+	if got := stake.expect("presence", func(m map[string]any) bool { return m["viewers"] == float64(1) }); len(got["editors"].([]any)) != 0 {
+		t.Errorf("the stakeholder learned the editors' names: %v", got["editors"])
+	}
 	sonia.send(addTimeline("c1", "e1", "Alert fires: payments-api p99 above 8s"))
 	for name, p := range map[string]*peer{"sonia": sonia, "raj": raj, "stakeholder": stake} {
 		m := p.expect("change", changeWithID("c1"))
