@@ -130,6 +130,36 @@ func TestStatusPageDraftIsNotPosted(t *testing.T) {
 	}
 }
 
+func TestStakeholdersSeeOnlyPostedStatusText(t *testing.T) {
+	b := newTestBoard(t)
+	draft := func(id, text string, at time.Time) {
+		apply(t, b, Change{ID: id, Op: OpUpdate, List: ListHeader, Item: HeaderID, Fields: map[string]any{"statusPageText": text}}, "sonia", at)
+	}
+	public := func() *Record {
+		v := PublicView(*b.Header())
+		return &v
+	}
+
+	draft("d1", "Investigating checkout errorz", declared.Add(5*time.Minute))
+	if got := public().Text("statusPageText"); got != "" {
+		t.Errorf("an unposted draft shows to stakeholders as %q", got)
+	}
+	posted := declared.Add(7 * time.Minute)
+	apply(t, b, Change{ID: "p1", Op: OpUpdate, List: ListHeader, Item: HeaderID, Fields: map[string]any{
+		"statusPageText": "Investigating checkout errors", "statusPagePostedAt": FormatTime(posted)}}, "sonia", posted)
+	draft("d2", "We found the cause and are rolling out a fix", declared.Add(12*time.Minute))
+	v := public()
+	if got := v.Text("statusPageText"); got != "Investigating checkout errors" {
+		t.Errorf("stakeholders see %q, want the text as posted", got)
+	}
+	if _, has := v.History["statusPageText"]; has {
+		t.Error("stakeholders see the drafts' history")
+	}
+	if b.Header().Text("statusPageText") != "We found the cause and are rolling out a fix" {
+		t.Error("editors no longer see their draft")
+	}
+}
+
 func TestUpdatesSortByDue(t *testing.T) {
 	b := newTestBoard(t)
 	at := declared.Add(time.Minute)

@@ -182,7 +182,7 @@ func (b *Board) PublicRecords() []Record {
 	out := all[:0]
 	for _, r := range all {
 		if IsPublic(r.List) {
-			out = append(out, r)
+			out = append(out, PublicView(r))
 		}
 	}
 	return out

@@ -95,6 +95,8 @@ func TestExampleIncidentTwoEditorsAndStakeholder(t *testing.T) {
 			edit("header", "", "customerImpact", "Checkout answers 503 for about 40% of users, around 2,400 transactions an hour"),
 			edit("header", "", "affectedServices", "payments-api, order-service"),
 			edit("header", "", "statusPageText", "Investigating elevated checkout errors"),
+			// Recording when it went out makes the text public.
+			edit("header", "", "statusPagePostedAt", at(7)),
 			add("timeline", field{"at", at(0)}, field{"text", "Alert: payments-api p99 latency above 8s"}),
 			add("timeline", field{"at", at(3)}, field{"text", "@raj on call, acknowledged the alert"}),
 			add("timeline", field{"at", at(5)}, field{"text", "Declared P0 by @raj, @sonia takes command"}),

@@ -167,7 +167,7 @@ func forView(a *board.Applied) *board.Applied {
 	v.Records = nil
 	for _, r := range a.Records {
 		if board.IsPublic(r.List) {
-			v.Records = append(v.Records, r)
+			v.Records = append(v.Records, board.PublicView(r))
 		}
 	}
 	if v.Records == nil {
