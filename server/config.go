@@ -33,7 +33,7 @@ type Config struct {
 	// connection may send: per second on average, and at once.
 	MessageRate  int
 	MessageBurst int
-	PprofAddr            string // loopback address serving net/http/pprof; empty serves none
+	PprofAddr    string // loopback address serving net/http/pprof; empty serves none
 }
 
 type setting struct {
