@@ -144,9 +144,9 @@ func (b *Board) update(list *List, c Change, a *Applied) (*Record, *Error) {
 // setFields validates c.Fields and writes them into rec, keeping each
 // replaced value in the field's history.
 func (b *Board) setFields(list *List, rec *Record, c Change, a *Applied) *Error {
-	// Editing the status page text is drafting; only posting an update to
-	// the status page audience, or setting statusPagePostedAt, says when it
-	// went out.
+	// Editing the status page text is drafting. Only posting an update to
+	// the status page audience, or setting statusPagePostedAt, records when
+	// it went out.
 	fields := c.Fields
 	for name, raw := range fields {
 		f, ok := list.Field(name)

@@ -65,7 +65,7 @@ func freeAddr(t testing.TB) string {
 }
 
 // startSitrep starts the server with the extra environment variables env
-// and waits until /healthz answers 200.
+// and waits until /healthz returns 200.
 func startSitrep(t testing.TB, env ...string) *sitrep {
 	t.Helper()
 	s := &sitrep{t: t, addr: freeAddr(t), data: t.TempDir(), env: env, logs: &lockedBuffer{}}
@@ -98,7 +98,7 @@ func (s *sitrep) start() {
 
 func (s *sitrep) url() string { return "http://" + s.addr }
 
-// waitHealthy polls /healthz until it answers 200, for at most 60 seconds.
+// waitHealthy polls /healthz until it returns 200, for at most 60 seconds.
 func (s *sitrep) waitHealthy() {
 	s.t.Helper()
 	deadline := time.Now().Add(60 * time.Second)

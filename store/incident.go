@@ -28,7 +28,7 @@ type Incident struct {
 	Tail []board.Applied
 }
 
-// Summary is what the incident list shows of an incident.
+// Summary is the part of an incident the incident list shows.
 type Summary struct {
 	ID         string    `json:"id" bson:"_id"`
 	Title      string    `json:"title" bson:"title"`

@@ -6,8 +6,8 @@
 
 import { loadJSON, saveJSON } from './dom.js';
 
-// A cache larger than this is not stored: localStorage holds about 5 MB per
-// origin in Chromium and Firefox, and the outbox must always fit.
+// A cache larger than this is not stored, because Chromium and Firefox give
+// localStorage about 5 MB per origin and the outbox must always fit.
 const MAX_CHARS = 2000000;
 const SAVE_DELAY_MS = 1000;
 
@@ -20,7 +20,7 @@ export function loadCached(incidentId, role) {
   return cached;
 }
 
-// clearCached forgets the incident, as when its link was revoked.
+// clearCached removes the cached board, as when its link was revoked.
 export function clearCached(incidentId, role) {
   try {
     localStorage.removeItem(cacheKey(incidentId, role));
