@@ -23,7 +23,7 @@ import { createNotify } from './notify.js';
 import { addColumnHeads } from './columns.js';
 import { createQuickEntry } from './quickentry.js';
 import { createBoardButtons, installShortcuts } from './shortcuts.js';
-import { revokedText, showFatal } from './page.js';
+import { coalesce, revokedText, showFatal } from './page.js';
 
 async function main() {
   const { id, token } = pageIncident();
@@ -75,10 +75,8 @@ async function main() {
   const { help } = installShortcuts({ quick, sections: sectionsEl });
   nameButton.before(...createBoardButtons({ quick, help }));
 
-  let scheduled = false;
   let painted = false;
   function render() {
-    scheduled = false;
     const view = session.store.view(session.pending(), toRFC3339(serverNow()));
     const headerRecord = view.get('header/header');
     header.render(headerRecord);
@@ -99,11 +97,7 @@ async function main() {
       document.title = `${id} ${f.severity} ${f.status}: ${f.title} (sitrep)`;
     }
   }
-  const renderSoon = () => {
-    if (scheduled) return;
-    scheduled = true;
-    Promise.resolve().then(render);
-  };
+  const renderSoon = coalesce(render);
 
   session = openSession({
     incidentId: id,

@@ -4,7 +4,7 @@
 
 import { el, setText } from './dom.js';
 import { pageIncident, rememberCurrentPage } from './links.js';
-import { revokedText, showFatal } from './page.js';
+import { coalesce, revokedText, showFatal } from './page.js';
 import { openSession } from './session.js';
 import { listRecords } from './state.js';
 import { createStatusIndicator } from './status.js';
@@ -44,17 +44,13 @@ function main() {
   });
 
   const rows = new Map();
-  let scheduled = false;
+  const renderSoon = coalesce(render);
   const session = openSession({
     incidentId: id,
     token,
     role: 'view',
     getName: () => '',
-    onRecords: () => {
-      if (scheduled) return;
-      scheduled = true;
-      Promise.resolve().then(render);
-    },
+    onRecords: renderSoon,
     onStatus: (status) => {
       indicator.update(status);
       if (status.revoked) showFatal(revokedText(status));
@@ -75,7 +71,6 @@ function main() {
   }
 
   function render() {
-    scheduled = false;
     const view = session.store.view([], '');
     const header = view.get('header/header');
     if (header) {

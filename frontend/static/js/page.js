@@ -18,3 +18,17 @@ export function showFatal(message) {
   setText(node, message);
   node.hidden = false;
 }
+
+// coalesce returns a function that runs fn once, after the current task,
+// however often it is called before then, so a burst of changes renders once.
+export function coalesce(fn) {
+  let scheduled = false;
+  return () => {
+    if (scheduled) return;
+    scheduled = true;
+    Promise.resolve().then(() => {
+      scheduled = false;
+      fn();
+    });
+  };
+}

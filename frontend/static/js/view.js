@@ -5,7 +5,7 @@ import { el, setText } from './dom.js';
 import { describeChange } from './describe.js';
 import { pageIncident, rememberCurrentPage } from './links.js';
 import { createNotices } from './notices.js';
-import { revokedText, showFatal } from './page.js';
+import { coalesce, revokedText, showFatal } from './page.js';
 import { renderHeader, renderLatestUpdate, renderTimeline, renderUpdates } from './readonly.js';
 import { loadSchema } from './schema.js';
 import { openSession } from './session.js';
@@ -36,17 +36,13 @@ async function main() {
   setText(title, id);
   const schema = await loadSchema();
 
-  let scheduled = false;
+  const renderSoon = coalesce(render);
   const session = openSession({
     incidentId: id,
     token,
     role: 'view',
     getName: () => '',
-    onRecords: () => {
-      if (scheduled) return;
-      scheduled = true;
-      Promise.resolve().then(render);
-    },
+    onRecords: renderSoon,
     onChange: (change) => {
       if ((change.records || []).length > 0) notices.announce(describeChange(change));
     },
@@ -57,7 +53,6 @@ async function main() {
   });
 
   function render() {
-    scheduled = false;
     const view = session.store.view([], '');
     const visible = (list) => listRecords(view, list).filter((r) => !r.deleted);
     const header = view.get('header/header');
