@@ -78,8 +78,8 @@ func (h *Hub) Serve(ctx context.Context, sock Socket, id string) {
 	}
 	// This goroutine reads. Writes happen on a goroutine that exists only
 	// while messages are queued, and the room's ping loop pings. Changes
-	// are stored by a worker of their own, so the reader keeps answering
-	// pongs and time requests while the database is slow or down; the
+	// are stored by a worker of their own, so the reader keeps reading
+	// pongs and time requests while the database is slow or down. The
 	// browser would otherwise take the silence for a dead connection.
 	submitted := make(chan struct{})
 	if role == RoleEdit {

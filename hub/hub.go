@@ -17,7 +17,7 @@ import (
 	"github.com/sitrep/sitrep/token"
 )
 
-// Store is what the hub needs of the database.
+// Store is the part of the database the hub uses.
 type Store interface {
 	LoadIncident(ctx context.Context, id string) (*store.Incident, error)
 	InsertChange(ctx context.Context, incident string, a *board.Applied) error
@@ -200,7 +200,7 @@ type Incident struct {
 }
 
 // ErrNoAccess means a token does not open the incident, or the incident
-// does not exist; the two are not told apart, so ids cannot be probed.
+// does not exist; the two are not distinguished, so ids cannot be probed.
 var ErrNoAccess = errors.New("no incident with this id opens with this token")
 
 // Lookup returns incident id as the holder of tok may see it, from the open

@@ -205,8 +205,8 @@ func (r *Room) sendPresence() {
 	}
 }
 
-// submit applies, stores and broadcasts one change from c, or answers c
-// with why it was not applied. A change reaches any screen only after the
+// submit applies, stores and broadcasts one change from c, or sends c the
+// reason it was not applied. A change reaches any screen only after the
 // database holds it.
 func (r *Room) submit(ctx context.Context, c *client, ch board.Change) {
 	r.writeMu.Lock()

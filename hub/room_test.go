@@ -100,7 +100,7 @@ func TestDuplicateChangeAppliedOnce(t *testing.T) {
 		t.Errorf("ack = %v, want seq 1 duplicate", ack)
 	}
 
-	// After the room closes and reloads, the database still knows the id.
+	// After the room closes and reloads, the database still contains the id.
 	p.conn.Close(websocket.StatusNormalClosure, "")
 	p.closed()
 	again, welcome := e.join(id, edit, "kim", 0)

@@ -42,7 +42,7 @@ type Summary struct {
 	// NextDue is the earliest running deadline: a next update, or a
 	// follow-up item not done. "" when none runs.
 	NextDue string `json:"nextDue" bson:"nextDue"`
-	// SearchText is what the list's search matches: the lower-cased title
+	// SearchText is the text the list's search matches: the lower-cased title
 	// and timeline text, at most board.MaxSearchText bytes. It stays on
 	// the server, since the list is readable without an incident's link.
 	SearchText string `json:"-" bson:"searchText"`

@@ -79,7 +79,7 @@ function main() {
       setText(severity, f.severity);
       severity.className = `cd-severity sev-${f.severity}`;
       setText(document.getElementById('cd-status'), valueLabel(f.status || ''));
-      // The title tells a room which incident the clocks belong to.
+      // The title shows a room which incident the clocks belong to.
       setText(document.getElementById('cd-id'), f.title ? `${id}: ${f.title}` : id);
       document.title = `${id} countdown (sitrep)`;
     }
@@ -107,7 +107,10 @@ function main() {
     for (const entry of rows.values()) {
       const overdue = entry.digits.dataset.overdue === 'true';
       const stopped = entry.item.hasAttribute('data-stopped');
-      setText(entry.flag, stopped ? 'stopped' : overdue ? 'OVERDUE by' : 'due in');
+      let flag = 'due in';
+      if (stopped) flag = 'stopped';
+      else if (overdue) flag = 'OVERDUE by';
+      setText(entry.flag, flag);
       entry.item.classList.toggle('is-overdue', overdue);
     }
   }
