@@ -137,6 +137,8 @@ func (s *benchSocket) Write(msgs [][]byte, _ time.Time) error {
 	return nil
 }
 
+func (s *benchSocket) WriteNow(msgs [][]byte) (bool, error) { return false, s.Write(msgs, time.Time{}) }
+
 func (s *benchSocket) Ping(context.Context) error { return nil }
 
 func (s *benchSocket) Close(int, string) error { return s.CloseNow() }

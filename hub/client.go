@@ -12,11 +12,13 @@ import (
 
 // client is one websocket connection to a room.
 //
-// A client has no goroutine of its own while nothing is queued for it: the
-// first message queued starts a writer goroutine, which writes everything
-// queued by then in one Socket.Write and exits once the queue is empty. An
-// idle viewer therefore costs its reader goroutine only, and a viewer that
-// fell behind catches up with one system call instead of one per message.
+// A client has no goroutine writing for it while nothing is queued: the
+// first message queued hands it to the hub's writer pool, which writes
+// everything queued by then in one Socket.WriteNow. Only a client whose
+// socket cannot take its messages at once gets a goroutine of its own, until
+// its queue is empty again. An idle viewer therefore costs its reader
+// goroutine only, and a viewer that fell behind catches up with one system
+// call instead of one per message.
 type client struct {
 	id   string
 	role Role
@@ -24,7 +26,7 @@ type client struct {
 
 	sock Socket
 	hub  *Hub
-	log  *slog.Logger
+	room *Room
 
 	changes chan board.Change // changes waiting to be stored; nil for viewers
 	// limiter bounds the messages the client may send; limited is true
@@ -37,7 +39,7 @@ type client struct {
 	queue       [][]byte  // messages not yet handed to the socket
 	spare       [][]byte  // the writer's previous batch, reused for the next queue
 	queuedSince time.Time // when the oldest queued message was queued
-	writing     bool      // a writer goroutine runs; it stays set after the final close
+	writing     bool      // the writer pool or a goroutine of its own has the client; it stays set after the final close
 	closing     bool      // stop was called
 	code        int       // close code and reason, set by the first stop
 	reason      string
@@ -46,10 +48,17 @@ type client struct {
 	done chan struct{} // closed once the socket is closed
 }
 
-func newClient(h *Hub, id string, role Role, name string, sock Socket, log *slog.Logger) *client {
-	return &client{id: id, role: role, name: name, sock: sock, hub: h, log: log, done: make(chan struct{}),
+func newClient(h *Hub, id string, role Role, name string, sock Socket) *client {
+	return &client{id: id, role: role, name: name, sock: sock, hub: h, done: make(chan struct{}),
 		nextPing: time.Now().Add(h.cfg.PingInterval),
 		limiter:  rate.NewLimiter(rate.Limit(h.cfg.MessageRate), h.cfg.MessageBurst)}
+}
+
+// logger returns the hub's logger with the client's incident and id. It is
+// built on each use rather than kept: connections log rarely, and a kept
+// logger was a noticeable part of what an idle viewer costs.
+func (c *client) logger() *slog.Logger {
+	return c.hub.log.With("incident", c.room.id, "conn", c.id)
 }
 
 // isClosing reports whether the client was stopped.
@@ -59,19 +68,29 @@ func (c *client) isClosing() bool {
 	return c.closing
 }
 
-// enqueue queues msg without waiting. A client whose queue already holds
-// SendQueue messages is too slow: it is closed and catches up when it
-// reconnects, so it cannot hold back anyone else.
+// enqueue queues msg without waiting and hands the client to the writer
+// pool if no writer has it.
 func (c *client) enqueue(msg []byte) {
+	if c.add(msg) {
+		c.hub.writers.push(c)
+	}
+}
+
+// add queues msg and reports whether the client needs a writer: it does
+// when no writer has it yet, and then the caller must push it to the pool.
+// A client whose queue already holds SendQueue messages is too slow: it is
+// closed and catches up when it reconnects, so it cannot hold back anyone
+// else.
+func (c *client) add(msg []byte) bool {
 	c.mu.Lock()
 	if c.closing {
 		c.mu.Unlock()
-		return
+		return false
 	}
 	if len(c.queue) >= c.hub.cfg.SendQueue {
 		c.mu.Unlock()
 		c.stop(CloseTryAgainLater, "too slow to keep up; reconnect to catch up")
-		return
+		return false
 	}
 	if len(c.queue) == 0 {
 		c.queuedSince = time.Now()
@@ -80,9 +99,7 @@ func (c *client) enqueue(msg []byte) {
 	start := !c.writing
 	c.writing = true
 	c.mu.Unlock()
-	if start {
-		go c.writeQueued()
-	}
+	return start
 }
 
 // stop makes the connection close with code and reason once the messages
@@ -112,13 +129,24 @@ func (c *client) stop(code int, reason string) {
 		go func() { _ = c.sock.Close(code, reason) }()
 	}
 	if start {
-		go c.writeQueued()
+		c.hub.writers.push(c)
 	}
 }
 
-// writeQueued writes batches of queued messages until the queue is empty,
-// then exits, or closes the socket when the client was stopped.
-func (c *client) writeQueued() {
+// drain writes batches of queued messages until the queue is empty, then
+// lets go of the client, or closes the socket when the client was stopped.
+// The writer pool calls it with wait false: it then never waits on the
+// socket, and hands the client to a goroutine of its own, which calls it
+// with wait true, as soon as the socket holds back part of a batch.
+func (c *client) drain(wait bool) {
+	deadline := func() time.Time { return time.Now().Add(c.hub.cfg.WriteTimeout) }
+	if wait {
+		// First the part of the last batch the socket held back.
+		if err := c.sock.Write(nil, deadline()); err != nil {
+			c.failed(err)
+			return
+		}
+	}
 	for {
 		c.mu.Lock()
 		batch, since := c.queue, c.queuedSince
@@ -129,29 +157,30 @@ func (c *client) writeQueued() {
 				c.writing = false
 			}
 			c.mu.Unlock()
-			if closing {
+			switch {
+			case closing && wait:
 				c.finish()
+			case closing:
+				// The close handshake waits for the peer.
+				go c.finish()
 			}
 			return
 		}
 		c.mu.Unlock()
 
-		if err := c.write(batch); err != nil {
-			if !isClosed(err) {
-				c.log.Info("write failed", "err", err)
-			}
-			_ = c.sock.CloseNow()
-			c.mu.Lock()
-			if !c.closing {
-				// Nobody stopped the client: the socket is gone and
-				// needs no close frame.
-				c.closing, c.code = true, CloseTryAgainLater
-			}
-			c.queue = nil
-			c.mu.Unlock()
-			c.finish()
+		held := false
+		var err error
+		if wait {
+			err = c.sock.Write(batch, deadline())
+		} else {
+			held, err = c.sock.WriteNow(batch)
+		}
+		if err != nil {
+			c.failed(err)
 			return
 		}
+		c.hub.metrics.sent.Add(float64(len(batch)))
+		c.hub.metrics.writes.Inc()
 		c.hub.metrics.sendDelay.Observe(time.Since(since).Seconds())
 
 		clear(batch) // drop the references so sent messages can be freed
@@ -160,16 +189,28 @@ func (c *client) writeQueued() {
 			c.spare = batch[:0]
 		}
 		c.mu.Unlock()
+		if held {
+			go c.drain(true)
+			return
+		}
 	}
 }
 
-func (c *client) write(batch [][]byte) error {
-	if err := c.sock.Write(batch, time.Now().Add(c.hub.cfg.WriteTimeout)); err != nil {
-		return err
+// failed drops the connection after a write failed.
+func (c *client) failed(err error) {
+	if !isClosed(err) {
+		c.logger().Info("write failed", "err", err)
 	}
-	c.hub.metrics.sent.Add(float64(len(batch)))
-	c.hub.metrics.writes.Inc()
-	return nil
+	_ = c.sock.CloseNow()
+	c.mu.Lock()
+	if !c.closing {
+		// Nobody stopped the client: the socket is gone and needs no
+		// close frame.
+		c.closing, c.code = true, CloseTryAgainLater
+	}
+	c.queue = nil
+	c.mu.Unlock()
+	close(c.done)
 }
 
 // finish closes the socket with the stop code, unless stop already did for
@@ -194,7 +235,7 @@ func (c *client) ping() {
 		closing := c.closing
 		c.mu.Unlock()
 		if !closing {
-			c.log.Info("ping failed, dropping connection", "err", err)
+			c.logger().Info("ping failed, dropping connection", "err", err)
 		}
 		_ = c.sock.CloseNow()
 	}

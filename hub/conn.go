@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
@@ -31,58 +30,30 @@ func (h *Hub) Serve(ctx context.Context, sock Socket, id string) {
 	h.conns.Add(1)
 	h.mu.Unlock()
 	defer h.conns.Done()
-	connID := "c-" + uuid.NewString()
-	log := h.log.With("incident", id, "conn", connID)
 
-	hello, err := h.readHello(ctx, sock)
-	if err != nil {
-		log.Info("connection rejected", "reason", err.Error())
-		_ = sock.Close(ClosePolicy, err.Error())
+	// This goroutine lives as long as the connection, so its stack is most
+	// of what an idle viewer costs. Reading the hello and encoding the
+	// welcome take several times the stack that waiting for the next
+	// message does, and a stack shrinks back only slowly, so they run on a
+	// goroutine that ends before the wait.
+	opened := make(chan *client, 1)
+	go func() { opened <- h.open(ctx, sock, id) }()
+	c := <-opened
+	if c == nil {
 		return
 	}
-	room, err := h.acquire(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		log.Info("connection rejected", "reason", "unknown incident")
-		_ = sock.Close(ClosePolicy, "invalid or revoked link")
-		return
-	}
-	if err != nil {
-		log.Error("loading incident failed", "err", err)
-		_ = sock.Close(CloseTryAgainLater, "the database is unavailable; try again shortly")
-		return
-	}
+	room := c.room
 	defer h.release(room)
-	role := room.roleOf(hello.Token)
-	if role == "" {
-		log.Info("connection rejected", "reason", "token does not match")
-		_ = sock.Close(ClosePolicy, "invalid or revoked link")
-		return
-	}
-	name := hello.Name
-	if role == RoleView {
-		name = ""
-	}
+	defer h.metrics.connections.WithLabelValues(string(c.role)).Dec()
 
-	c := newClient(h, connID, role, name, sock, log)
-	h.metrics.connections.WithLabelValues(string(role)).Inc()
-	defer h.metrics.connections.WithLabelValues(string(role)).Dec()
-	log.Info("connection opened", "role", role, "since", hello.Since)
-
-	if !room.join(c, hello.Token, hello.Since) {
-		log.Info("connection rejected", "reason", "link rotated while connecting")
-		_ = sock.Close(ClosePolicy, "link revoked")
-		return
-	}
-	if h.isClosing() {
-		c.stop(CloseRestart, "server restarting")
-	}
-	// This goroutine reads. Writes happen on a goroutine that exists only
-	// while messages are queued, and the room's ping loop pings. Changes
-	// are stored by a worker of their own, so the reader keeps reading
-	// pongs and time requests while the database is slow or down. The
-	// browser would otherwise take the silence for a dead connection.
-	submitted := make(chan struct{})
-	if role == RoleEdit {
+	// This goroutine reads. Writes happen on the hub's writer pool, and the
+	// room's ping loop pings. Changes are stored by a worker of their own,
+	// so the reader keeps reading pongs and time requests while the
+	// database is slow or down. The browser would otherwise take the
+	// silence for a dead connection.
+	var submitted chan struct{} // closed once the editor's changes are handled; nil for viewers
+	if c.role == RoleEdit {
+		submitted = make(chan struct{})
 		c.changes = make(chan board.Change, maxChangesInFlight)
 		go func() {
 			defer close(submitted)
@@ -95,18 +66,68 @@ func (h *Hub) Serve(ctx context.Context, sock Socket, id string) {
 				room.submit(ctx, c, ch)
 			}
 		}()
-	} else {
-		close(submitted)
 	}
-	h.read(ctx, c, room, sock, log)
+	h.read(ctx, c, room, sock)
 	if c.changes != nil {
 		close(c.changes)
+		<-submitted
 	}
-	<-submitted
 	c.stop(CloseNormal, "")
 	<-c.done
 	room.leave(c)
-	log.Info("connection closed", "code", c.code, "reason", c.reason)
+	c.logger().Info("connection closed", "code", c.code, "reason", c.reason)
+}
+
+// open reads the connection's hello, checks its token and joins it to its
+// incident's room. It returns nil, having closed the socket with the
+// reason, when the connection is refused.
+func (h *Hub) open(ctx context.Context, sock Socket, id string) *client {
+	connID := "c-" + uuid.NewString()
+	log := h.log.With("incident", id, "conn", connID)
+
+	hello, err := h.readHello(ctx, sock)
+	if err != nil {
+		log.Info("connection rejected", "reason", err.Error())
+		_ = sock.Close(ClosePolicy, err.Error())
+		return nil
+	}
+	room, err := h.acquire(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		log.Info("connection rejected", "reason", "unknown incident")
+		_ = sock.Close(ClosePolicy, "invalid or revoked link")
+		return nil
+	}
+	if err != nil {
+		log.Error("loading incident failed", "err", err)
+		_ = sock.Close(CloseTryAgainLater, "the database is unavailable; try again shortly")
+		return nil
+	}
+	role := room.roleOf(hello.Token)
+	if role == "" {
+		h.release(room)
+		log.Info("connection rejected", "reason", "token does not match")
+		_ = sock.Close(ClosePolicy, "invalid or revoked link")
+		return nil
+	}
+	name := hello.Name
+	if role == RoleView {
+		name = ""
+	}
+
+	c := newClient(h, connID, role, name, sock)
+	c.room = room
+	if !room.join(c, hello.Token, hello.Since) {
+		h.release(room)
+		log.Info("connection rejected", "reason", "link rotated while connecting")
+		_ = sock.Close(ClosePolicy, "link revoked")
+		return nil
+	}
+	h.metrics.connections.WithLabelValues(string(role)).Inc()
+	log.Info("connection opened", "role", role, "since", hello.Since)
+	if h.isClosing() {
+		c.stop(CloseRestart, "server restarting")
+	}
+	return c
 }
 
 func (h *Hub) readHello(ctx context.Context, sock Socket) (*helloMsg, error) {
@@ -146,16 +167,16 @@ func (h *Hub) readHello(ctx context.Context, sock Socket) (*helloMsg, error) {
 }
 
 // read handles the client's messages until the connection closes.
-func (h *Hub) read(ctx context.Context, c *client, room *Room, sock Socket, log *slog.Logger) {
+func (h *Hub) read(ctx context.Context, c *client, room *Room, sock Socket) {
 	for {
 		data, err := sock.Read(ctx)
 		if errors.Is(err, errBinary) {
-			h.reject(c, log, "", CodeBadMessage, "message", err.Error())
+			h.reject(c, "", CodeBadMessage, "message", err.Error())
 			continue
 		}
 		if err != nil {
 			if code := closeStatus(err); code == -1 && ctx.Err() == nil {
-				log.Info("connection read ended", "err", err)
+				c.logger().Info("connection read ended", "err", err)
 			}
 			return
 		}
@@ -167,40 +188,40 @@ func (h *Hub) read(ctx context.Context, c *client, room *Room, sock Socket, log 
 		allowed := c.limiter.Allow()
 		typ, msg, derr := decode(data)
 		if !allowed {
-			h.rateLimited(c, log, msg)
+			h.rateLimited(c, msg)
 			continue
 		}
 		c.limited = false
 		if derr != nil {
-			h.reject(c, log, "", CodeBadMessage, derr.field, derr.message)
+			h.reject(c, "", CodeBadMessage, derr.field, derr.message)
 			continue
 		}
 		switch m := msg.(type) {
 		case *changeMsg:
 			if c.role != RoleEdit {
-				h.reject(c, log, m.ID, CodeForbidden, "token", "this link only views the incident; changes need the edit link")
+				h.reject(c, m.ID, CodeForbidden, "token", "this link only views the incident; changes need the edit link")
 				continue
 			}
 			select {
 			case c.changes <- m.Change:
 			default:
-				h.reject(c, log, m.ID, CodeUnavailable, "id",
+				h.reject(c, m.ID, CodeUnavailable, "id",
 					fmt.Sprintf("more than %d changes are waiting to be stored; send this one again later", maxChangesInFlight))
 			}
 		case *nameMsg:
 			if c.role != RoleEdit {
-				h.reject(c, log, "", CodeForbidden, "token", "only editors have a display name")
+				h.reject(c, "", CodeForbidden, "token", "only editors have a display name")
 				continue
 			}
 			if why := validName(m.Name); why != "" {
-				h.reject(c, log, "", CodeBadMessage, "name", why)
+				h.reject(c, "", CodeBadMessage, "name", why)
 				continue
 			}
 			room.rename(c, m.Name)
 		case *timeMsg:
 			c.enqueue(encode(timeMsg{Type: typeTime, T: m.T, Server: time.Now().UnixMilli()}))
 		default:
-			h.reject(c, log, "", CodeBadMessage, "type", typ+" is only allowed as the first message")
+			h.reject(c, "", CodeBadMessage, "type", typ+" is only allowed as the first message")
 		}
 	}
 }
@@ -208,7 +229,7 @@ func (h *Hub) read(ctx context.Context, c *client, room *Room, sock Socket, log 
 // rateLimited rejects a message sent over the connection's rate limit. The
 // error names the change, if the message is one, so the client can send it
 // again later. Only the first of a run of such messages is logged.
-func (h *Hub) rateLimited(c *client, log *slog.Logger, msg any) {
+func (h *Hub) rateLimited(c *client, msg any) {
 	h.metrics.rejected.WithLabelValues(CodeRateLimited).Inc()
 	changeID := ""
 	if m, ok := msg.(*changeMsg); ok {
@@ -218,13 +239,13 @@ func (h *Hub) rateLimited(c *client, log *slog.Logger, msg any) {
 		h.cfg.MessageRate, h.cfg.MessageBurst)
 	if !c.limited {
 		c.limited = true
-		log.Warn("connection rate limited", "rate", h.cfg.MessageRate, "burst", h.cfg.MessageBurst)
+		c.logger().Warn("connection rate limited", "rate", h.cfg.MessageRate, "burst", h.cfg.MessageBurst)
 	}
 	c.enqueue(encode(errorMsg{Type: "error", ID: changeID, Code: CodeRateLimited, Field: "message", Message: text}))
 }
 
-func (h *Hub) reject(c *client, log *slog.Logger, changeID, code, field, message string) {
+func (h *Hub) reject(c *client, changeID, code, field, message string) {
 	h.metrics.rejected.WithLabelValues(code).Inc()
-	log.Info("message rejected", "code", code, "field", field, "reason", message)
+	c.logger().Info("message rejected", "code", code, "field", field, "reason", message)
 	c.enqueue(encode(errorMsg{Type: "error", ID: changeID, Code: code, Field: field, Message: message}))
 }

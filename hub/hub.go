@@ -102,13 +102,14 @@ type Hub struct {
 	closing  bool
 	conns    sync.WaitGroup
 
-	notify *notifier
+	notify  *notifier
+	writers *writers
 }
 
 // New returns a hub that keeps incidents in st and registers its metrics with reg.
 func New(st Store, log *slog.Logger, reg prometheus.Registerer, cfg Config) *Hub {
 	h := &Hub{store: st, log: log, cfg: cfg.withDefaults(), metrics: newMetrics(reg), rooms: map[string]*Room{},
-		flushing: map[string]chan struct{}{}}
+		flushing: map[string]chan struct{}{}, writers: newWriters()}
 	h.notify = newNotifier(h)
 	return h
 }

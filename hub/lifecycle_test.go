@@ -48,6 +48,8 @@ func (s *halfOpenSocket) Read(ctx context.Context) ([]byte, error) {
 
 func (s *halfOpenSocket) Write([][]byte, time.Time) error { return nil }
 
+func (s *halfOpenSocket) WriteNow([][]byte) (bool, error) { return false, nil }
+
 func (s *halfOpenSocket) Ping(ctx context.Context) error {
 	select {
 	case <-s.closed:

@@ -60,6 +60,8 @@ type Room struct {
 	// storedBefore has loaded it; nil before. Guarded by writeMu.
 	allIDs map[string]int64
 
+	out fanout // reused by every broadcast
+
 	presenceSent    time.Time     // when the last presence message was queued
 	presencePending bool          // a presence message is scheduled
 	closed          chan struct{} // closed when the last connection leaves; ends the ping loop
@@ -193,16 +195,24 @@ func (r *Room) sendPresence() {
 	data := encode(msg)
 	// Stakeholders learn how many people are on the board, not who.
 	var forViewers []byte
+	out := r.fanout()
 	for c := range r.clients {
 		if c.role == RoleEdit {
-			c.enqueue(data)
+			out.add(c, data)
 			continue
 		}
 		if forViewers == nil {
 			forViewers = encode(presenceMsg{Type: "presence", Editors: []person{}, Viewers: msg.Viewers})
 		}
-		c.enqueue(forViewers)
+		out.add(c, forViewers)
 	}
+	out.flush()
+}
+
+// fanout returns the room's broadcast helper, empty. Callers hold mu.
+func (r *Room) fanout() *fanout {
+	r.out.w = r.hub.writers
+	return &r.out
 }
 
 // submit applies, stores and broadcasts one change from c, or sends c the
@@ -319,16 +329,18 @@ func (r *Room) commit(a *board.Applied) {
 	}
 	forEdit := encode(appliedMsg{Type: "change", Applied: a})
 	var forViewers []byte
+	out := r.fanout()
 	for c := range r.clients {
 		if c.role == RoleEdit {
-			c.enqueue(forEdit)
+			out.add(c, forEdit)
 			continue
 		}
 		if forViewers == nil {
 			forViewers = encode(appliedMsg{Type: "change", Applied: forView(a)})
 		}
-		c.enqueue(forViewers)
+		out.add(c, forViewers)
 	}
+	out.flush()
 	if r.inc.WebhookURL != "" {
 		if texts := notifications(r.id, r.inc.Board.Header().Text("title"), a); len(texts) > 0 {
 			r.hub.notify.enqueue(r.id, r.inc.WebhookURL, texts)

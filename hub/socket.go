@@ -15,11 +15,17 @@ import (
 type Socket interface {
 	// Read returns the next message. It fails once the connection closes.
 	Read(ctx context.Context) ([]byte, error)
-	// Write sends msgs in order, each as one websocket message, giving up
-	// at deadline. Only one Write runs at a time. It takes a deadline, not a
-	// context, because a context with a timer for every write of every
-	// connection was a noticeable share of the broadcast's cost.
+	// Write sends what an earlier WriteNow held back, then msgs in order,
+	// each as one websocket message, giving up at deadline. It takes a
+	// deadline, not a context, because a context with a timer for every
+	// write of every connection was a noticeable share of the broadcast's
+	// cost.
 	Write(msgs [][]byte, deadline time.Time) error
+	// WriteNow sends msgs like Write but never waits: what the connection
+	// cannot take at once is held back, and held reports that. The next
+	// Write must then send it before anything else. Only one Write or
+	// WriteNow runs at a time.
+	WriteNow(msgs [][]byte) (held bool, err error)
 	// Ping sends a ping and waits for its pong until ctx ends.
 	Ping(ctx context.Context) error
 	// Close sends a close frame with code and reason and waits briefly for
@@ -43,16 +49,23 @@ const (
 const MaxMessageBytes = 64 << 10
 
 // FrameConn is the connection under a websocket, for writing whole server
-// frames. Each WriteFrames call must reach the connection as one write that
-// no frame of the websocket library (pings, pongs, close) can split.
+// frames. No frame of the websocket library (pings, pongs, close) may reach
+// the connection inside the bytes of one WriteFrames or WriteFramesNow call.
 type FrameConn interface {
+	// WriteFrames writes the bytes WriteFramesNow held back, then p,
+	// failing at deadline.
 	WriteFrames(p []byte, deadline time.Time) error
+	// WriteFramesNow writes as much of p as the connection takes without
+	// waiting and holds back the rest, reporting whether it did. Held
+	// bytes go out before anything else written to the connection.
+	WriteFramesNow(p []byte) (held bool, err error)
 }
 
 // WebSocket adapts a coder/websocket connection to Socket.
 type WebSocket struct {
 	Conn   *websocket.Conn
 	frames FrameConn // nil: each message goes through Conn.Write
+	held   [][]byte  // messages WriteNow held back when frames is nil
 }
 
 // NewWebSocket wraps c, limiting incoming messages to MaxMessageBytes. With
@@ -85,24 +98,51 @@ func (w *WebSocket) Write(msgs [][]byte, deadline time.Time) error {
 	if w.frames == nil {
 		ctx, cancel := context.WithDeadline(context.Background(), deadline)
 		defer cancel()
-		for _, msg := range msgs {
+		held := w.held
+		w.held = nil
+		for _, msg := range append(held, msgs...) {
 			if err := w.Conn.Write(ctx, websocket.MessageText, msg); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
+	buf, out := framed(msgs)
+	err := w.frames.WriteFrames(out, deadline)
+	recycle(buf, out)
+	return err
+}
+
+// WriteNow writes through frames without waiting. Without frames it holds
+// back every message for the next Write: coder/websocket has no write that
+// does not wait.
+func (w *WebSocket) WriteNow(msgs [][]byte) (bool, error) {
+	if w.frames == nil {
+		w.held = append(w.held, msgs...)
+		return true, nil
+	}
+	buf, out := framed(msgs)
+	held, err := w.frames.WriteFramesNow(out)
+	recycle(buf, out)
+	return held, err
+}
+
+// framed returns msgs as server frames, in a buffer from frameBuffers.
+func framed(msgs [][]byte) (*[]byte, []byte) {
 	buf := frameBuffers.Get().(*[]byte)
 	out := (*buf)[:0]
 	for _, msg := range msgs {
 		out = appendTextFrame(out, msg)
 	}
-	err := w.frames.WriteFrames(out, deadline)
+	return buf, out
+}
+
+// recycle returns a buffer framed took, unless it grew past 1 MiB.
+func recycle(buf *[]byte, out []byte) {
 	if cap(out) <= 1<<20 {
 		*buf = out[:0]
 		frameBuffers.Put(buf)
 	}
-	return err
 }
 
 // appendTextFrame appends msg as one unmasked, unfragmented text frame, as

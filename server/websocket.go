@@ -53,23 +53,28 @@ func (s *server) websocket(c *fiber.Ctx) error {
 			_ = w.conn.Close()
 			return
 		}
+		// Only the connection is kept: the handshake's headers and the
+		// writer around them are garbage once Accept returns.
+		tcp := w.conn
 		go func() {
-			defer w.conn.Close()
-			s.hub.Serve(s.base, hub.NewWebSocket(ws, w.conn), id)
+			defer tcp.Close()
+			s.hub.Serve(s.base, hub.NewWebSocket(ws, tcp), id)
 		}()
 	})
 	return nil
 }
 
-// Buffer sizes of a websocket connection. Reads come straight from the
-// TCP connection, and a viewer sends little, so the read buffer only needs
-// to hold frame headers. The hub writes data frames itself through
+// Buffer sizes of a websocket connection, kept small because every idle
+// viewer holds both. A viewer sends little, and bufio hands reads at least
+// as large as its buffer, such as an editor's long message, straight to the
+// TCP connection, so the read buffer only needs to hold frame headers and
+// small messages. The hub writes data frames itself through
 // lockedConn.WriteFrames; coder/websocket writes only control frames, of at
 // most 2+125 bytes, so each of them fits the write buffer and reaches the
 // connection as one write.
 const (
-	wsReadBuffer  = 512
-	wsWriteBuffer = 256
+	wsReadBuffer  = 128
+	wsWriteBuffer = 128
 )
 
 // hijackWriter is an http.ResponseWriter and http.Hijacker over a
@@ -158,14 +163,16 @@ func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 }
 
 // lockedConn is the TCP connection under a websocket. Its writes are
-// serialized, so the frames the hub writes in one WriteFrames and the
-// control frames coder/websocket writes never interleave.
+// serialized, so the frames the hub writes and the control frames
+// coder/websocket writes never interleave, and bytes a WriteFramesNow held
+// back go out before anything else.
 type lockedConn struct {
 	net.Conn
 	reader io.Reader // bytes received before the handshake, then Conn; nil reads Conn
 
 	writeMu sync.Mutex
 	raw     syscall.RawConn // Conn's file descriptor, for writes that do not wait; guarded by writeMu
+	held    []byte          // bytes WriteFramesNow could not write yet; guarded by writeMu
 }
 
 func (c *lockedConn) Read(p []byte) (int, error) {
@@ -175,45 +182,107 @@ func (c *lockedConn) Read(p []byte) (int, error) {
 	return c.Conn.Read(p)
 }
 
+// Write is how coder/websocket writes its control frames.
 func (c *lockedConn) Write(p []byte) (int, error) {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
+	if err := c.writeHeld(time.Time{}); err != nil {
+		return 0, err
+	}
 	return c.Conn.Write(p)
 }
 
-// WriteFrames writes p in one write that fails at deadline; a zero
-// deadline never fails for time. It first tries a write that does not wait:
-// when the socket buffer has room, as it has for a client that keeps up,
-// this saves setting and clearing the deadline, which costs about as much
-// as a third of the write itself.
+// WriteFrames writes the held bytes, then p, failing at deadline; a zero
+// deadline never fails for time.
 func (c *lockedConn) WriteFrames(p []byte, deadline time.Time) error {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
+	if err := c.writeHeld(deadline); err != nil {
+		return err
+	}
+	n, err := c.tryWrite(p)
+	if err != nil || n == len(p) {
+		return err
+	}
+	return c.writeWaiting(p[n:], deadline)
+}
+
+// WriteFramesNow writes what of p the socket buffer takes now and holds
+// back the rest. It holds all of p while earlier bytes are still held.
+func (c *lockedConn) WriteFramesNow(p []byte) (bool, error) {
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	if len(c.held) > 0 {
+		c.held = append(c.held, p...)
+		return true, nil
+	}
+	n, err := c.tryWrite(p)
+	if err != nil {
+		return false, err
+	}
+	if n == len(p) {
+		return false, nil
+	}
+	c.held = append(c.held, p[n:]...)
+	return true, nil
+}
+
+// writeHeld writes the held bytes, waiting until deadline. Callers hold
+// writeMu.
+func (c *lockedConn) writeHeld(deadline time.Time) error {
+	if len(c.held) == 0 {
+		return nil
+	}
+	err := c.writeWaiting(c.held, deadline)
+	// The held bytes are dropped even on failure: the connection is
+	// broken then, since part of a frame may have gone out.
+	c.held = nil
+	return err
+}
+
+// tryWrite writes what of p the socket buffer takes without waiting. When
+// the buffer has room, as it has for a client that keeps up, this saves
+// setting and clearing a deadline, which costs about as much as a third of
+// the write itself. Callers hold writeMu.
+func (c *lockedConn) tryWrite(p []byte) (int, error) {
 	if c.raw == nil {
-		if sc, ok := c.Conn.(syscall.Conn); ok {
-			c.raw, _ = sc.SyscallConn()
+		sc, ok := c.Conn.(syscall.Conn)
+		if !ok {
+			return 0, nil
+		}
+		var err error
+		if c.raw, err = sc.SyscallConn(); err != nil {
+			return 0, err
 		}
 	}
-	if c.raw != nil {
-		var n int
-		var werr error
-		err := c.raw.Write(func(fd uintptr) bool {
-			n, werr = syscall.Write(int(fd), p)
-			return true // never wait here; a full buffer falls through to Conn.Write
-		})
-		if err != nil {
-			return err
+	written := 0
+	var werr error
+	err := c.raw.Write(func(fd uintptr) bool {
+		for written < len(p) {
+			n, err := syscall.Write(int(fd), p[written:])
+			if n > 0 {
+				written += n
+			}
+			if err == syscall.EINTR {
+				continue
+			}
+			if err != nil {
+				if err != syscall.EAGAIN {
+					werr = err
+				}
+				break
+			}
 		}
-		if n > 0 {
-			p = p[n:]
-		}
-		if len(p) == 0 {
-			return nil
-		}
-		if werr != nil && werr != syscall.EAGAIN && werr != syscall.EINTR {
-			return werr
-		}
+		return true // never wait here; a full buffer is left to the caller
+	})
+	if err != nil {
+		return written, err
 	}
+	return written, werr
+}
+
+// writeWaiting writes p, waiting until deadline. Callers hold writeMu.
+func (c *lockedConn) writeWaiting(p []byte, deadline time.Time) error {
 	if !deadline.IsZero() {
 		if err := c.Conn.SetWriteDeadline(deadline); err != nil {
 			return err

@@ -31,6 +31,7 @@ type load struct {
 	edits    []edit
 	screens  int32 // connections every edit must reach: viewers and editors
 	complete chan struct{}
+	runCtx   context.Context // ends when the run does; for reconnects
 
 	windowEnd   atomic.Int64 // nanoseconds since start when sending stopped; 0 while sending
 	windowDeliv atomic.Int64 // change messages received while sending

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,6 +52,7 @@ func measure(ctx context.Context, cfg config, base string) (*report, error) {
 	// The first editor adds the preloaded entries before anyone watches.
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	l.runCtx = runCtx
 	ws, _, err := l.connect(runCtx, 0, inc.EditToken, "load-0", 0)
 	if err != nil {
 		return nil, err
@@ -154,9 +156,22 @@ func (l *load) measureResume(ctx context.Context, rep *report) error {
 	return nil
 }
 
-// connectAll opens the viewers and the editors, each with a goroutine that
-// reads its messages, and returns the editors.
+// connectAll opens the viewers, read by pollers, and the editors, each
+// with a goroutine that reads its messages, and returns the editors.
 func (l *load) connectAll(ctx context.Context, readers *sync.WaitGroup) ([]*editor, error) {
+	pollers := make([]*poller, runtime.GOMAXPROCS(0))
+	for i := range pollers {
+		p, err := newPoller(l)
+		if err != nil {
+			return nil, err
+		}
+		pollers[i] = p
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			p.run(ctx)
+		}()
+	}
 	total := l.cfg.viewers + l.cfg.editors
 	sem := make(chan struct{}, l.cfg.dialers)
 	errs := make(chan error, total)
@@ -167,25 +182,29 @@ func (l *load) connectAll(ctx context.Context, readers *sync.WaitGroup) ([]*edit
 		dials.Add(1)
 		go func(i int) {
 			defer func() { <-sem; dials.Done() }()
-			tok, name := l.inc.ViewToken, "load"
 			isEditor := i >= l.cfg.viewers
-			if isEditor {
-				tok, name = l.inc.EditToken, fmt.Sprintf("load-%d", i-l.cfg.viewers)
+			if !isEditor {
+				ws, welcome, err := l.connect(ctx, i, l.inc.ViewToken, "load", 0)
+				if err == nil {
+					seq, _ := strconv.ParseInt(string(field(welcome, "seq")), 10, 64)
+					err = pollers[i%len(pollers)].add(i, ws, seq)
+				}
+				if err != nil {
+					errs <- err
+				}
+				return
 			}
+			tok, name := l.inc.EditToken, fmt.Sprintf("load-%d", i-l.cfg.viewers)
 			ws, welcome, err := l.connect(ctx, i, tok, name, 0)
 			if err != nil {
 				errs <- err
 				return
 			}
-			var onMsg func([]byte)
-			if isEditor {
-				editors[i-l.cfg.viewers] = &editor{ws: ws, queue: make(chan int, 4096)}
-				onMsg = l.editorMessage
-			}
+			editors[i-l.cfg.viewers] = &editor{ws: ws, queue: make(chan int, 4096)}
 			readers.Add(1)
 			go func() {
 				defer readers.Done()
-				l.screen(ctx, i, ws, welcome, tok, onMsg)
+				l.screen(ctx, i, ws, welcome, tok, l.editorMessage)
 			}()
 		}(i)
 	}

@@ -46,6 +46,7 @@ type report struct {
 	RSSIdleB          float64 `json:"rssIdleBytes"`
 	RSSPerConnB       float64 `json:"rssPerConnBytes"`
 	HeapPerConnB      float64 `json:"heapPerConnBytes"`
+	StackPerConnB     float64 `json:"stackPerConnBytes"`
 	GoroutinesPerConn float64 `json:"goroutinesPerConn"`
 	StoreP99Ms        float64 `json:"storeP99Ms"`
 	BroadcastP99Ms    float64 `json:"broadcastP99Ms"`
@@ -68,6 +69,7 @@ func (r *report) memory(before, idle map[string]float64) {
 	r.RSSPerConnB = (r.RSSIdleB - r.RSSBeforeB) / conns
 	r.HeapPerConnB = (idle["go_memstats_heap_inuse_bytes"] + idle["go_memstats_stack_inuse_bytes"] -
 		before["go_memstats_heap_inuse_bytes"] - before["go_memstats_stack_inuse_bytes"]) / conns
+	r.StackPerConnB = (idle["go_memstats_stack_inuse_bytes"] - before["go_memstats_stack_inuse_bytes"]) / conns
 	r.GoroutinesPerConn = (idle["go_goroutines"] - before["go_goroutines"]) / conns
 }
 
@@ -171,8 +173,8 @@ func (r *report) print(w io.Writer) {
 		r.Delivered, r.DeliveredPerS, r.AvgMessageB, r.Lost, r.Gaps)
 	fmt.Fprintf(w, "dropped as too slow: %d (server counted %.0f); connection errors %d %s\n",
 		r.ViewersDropped, r.SlowClosed, r.ConnErrors, r.FirstError)
-	fmt.Fprintf(w, "server per connection: %.1f KB RSS, %.1f KB heap+stack, %.2f goroutines (RSS %.1f MB idle, %.1f MB before)\n",
-		r.RSSPerConnB/1024, r.HeapPerConnB/1024, r.GoroutinesPerConn, r.RSSIdleB/(1<<20), r.RSSBeforeB/(1<<20))
+	fmt.Fprintf(w, "server per connection: %.1f KB RSS, %.1f KB heap+stack of which %.1f KB stack, %.2f goroutines (RSS %.1f MB idle, %.1f MB before)\n",
+		r.RSSPerConnB/1024, r.HeapPerConnB/1024, r.StackPerConnB/1024, r.GoroutinesPerConn, r.RSSIdleB/(1<<20), r.RSSBeforeB/(1<<20))
 	fmt.Fprintf(w, "server p99 (bucket bound): store %.2f ms, commit to queued %.2f ms, queued to written %.2f ms; %.2f messages per write\n",
 		r.StoreP99Ms, r.BroadcastP99Ms, r.SendDelayP99Ms, r.MessagesPerWrite)
 	fmt.Fprintf(w, "CPU while sending: server %.2f s, load tool %.2f s, over %.1f s on the wall; load average at the end %s\n",

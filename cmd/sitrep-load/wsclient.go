@@ -169,7 +169,15 @@ func (w *wsConn) writeText(p []byte) error { return w.writeFrame(opText, p) }
 func (w *wsConn) writeFrame(op byte, p []byte) error {
 	w.writeMu.Lock()
 	defer w.writeMu.Unlock()
-	out := append(w.out[:0], 0x80|op)
+	w.out = maskedFrame(w.out[:0], op, p)
+	_ = w.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	_, err := w.conn.Write(w.out)
+	return err
+}
+
+// maskedFrame appends to out one masked client frame carrying p.
+func maskedFrame(out []byte, op byte, p []byte) []byte {
+	out = append(out, 0x80|op)
 	switch n := len(p); {
 	case n < 126:
 		out = append(out, 0x80|byte(n))
@@ -187,10 +195,7 @@ func (w *wsConn) writeFrame(op byte, p []byte) error {
 	for i := range p {
 		out[start+i] ^= mask[i&3]
 	}
-	w.out = out
-	_ = w.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
-	_, err := w.conn.Write(out)
-	return err
+	return out
 }
 
 // close sends a normal close frame and closes the connection.
