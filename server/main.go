@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 )
@@ -25,10 +26,20 @@ func main() {
 	}
 }
 
+// gcPercent is the server's garbage collection target unless GOGC is set.
+// Most of a busy server's heap is connection state that lives as long as
+// the connection, and a broadcast allocates little, so collecting at 1.5
+// times the live heap instead of Go's default 2 costs little CPU. It cut the
+// memory of an idle viewer from 13.3 KB to 11.4 KB in docs/benchmarks.md.
+const gcPercent = 50
+
 func run(args []string) error {
 	cfg, err := ParseConfig(args, os.Getenv, os.Stderr)
 	if err != nil {
 		return err
+	}
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
 	}
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
