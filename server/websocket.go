@@ -173,6 +173,12 @@ type lockedConn struct {
 	writeMu sync.Mutex
 	raw     syscall.RawConn // Conn's file descriptor, for writes that do not wait; guarded by writeMu
 	held    []byte          // bytes WriteFramesNow could not write yet; guarded by writeMu
+
+	// The state of one tryWrite, for writeOut; guarded by writeMu.
+	writeRaw   func(fd uintptr) bool
+	out        []byte
+	outWritten int
+	outErr     error
 }
 
 func (c *lockedConn) Read(p []byte) (int, error) {
@@ -254,31 +260,40 @@ func (c *lockedConn) tryWrite(p []byte) (int, error) {
 		if c.raw, err = sc.SyscallConn(); err != nil {
 			return 0, err
 		}
+		// A method value allocates, so it is made once per connection;
+		// a closure made on every write was most of what a broadcast
+		// allocated.
+		c.writeRaw = c.writeOut
 	}
-	written := 0
-	var werr error
-	err := c.raw.Write(func(fd uintptr) bool {
-		for written < len(p) {
-			n, err := syscall.Write(int(fd), p[written:])
-			if n > 0 {
-				written += n
-			}
-			if err == syscall.EINTR {
-				continue
-			}
-			if err != nil {
-				if err != syscall.EAGAIN {
-					werr = err
-				}
-				break
-			}
-		}
-		return true // never wait here; a full buffer is left to the caller
-	})
+	c.out, c.outWritten, c.outErr = p, 0, nil
+	err := c.raw.Write(c.writeRaw)
+	n, werr := c.outWritten, c.outErr
+	c.out, c.outErr = nil, nil
 	if err != nil {
-		return written, err
+		return n, err
 	}
-	return written, werr
+	return n, werr
+}
+
+// writeOut writes c.out to fd until it is written or the socket buffer is
+// full. It is the callback of c.raw.Write, under writeMu.
+func (c *lockedConn) writeOut(fd uintptr) bool {
+	for c.outWritten < len(c.out) {
+		n, err := syscall.Write(int(fd), c.out[c.outWritten:])
+		if n > 0 {
+			c.outWritten += n
+		}
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			if err != syscall.EAGAIN {
+				c.outErr = err
+			}
+			break
+		}
+	}
+	return true // never wait here; a full buffer is left to the caller
 }
 
 // writeWaiting writes p, waiting until deadline. Callers hold writeMu.
