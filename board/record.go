@@ -1,6 +1,7 @@
 package board
 
 import (
+	"maps"
 	"sort"
 	"time"
 )
@@ -99,6 +100,16 @@ func NewBoard(id string, createdAt time.Time, seq int64, records []Record) *Boar
 func (b *Board) Get(list, id string) (*Record, bool) {
 	r, ok := b.records[RecordKey(list, id)]
 	return r, ok
+}
+
+// Copy returns a copy of the board that later commits do not change, in
+// time proportional to the number of records but without copying them. It
+// lets a caller read a large board, for example to sort it, without holding
+// the lock that guards the original. Sharing the records is safe because a
+// committed record is never changed in place: Apply changes clones and
+// Commit replaces records.
+func (b *Board) Copy() *Board {
+	return &Board{ID: b.ID, CreatedAt: b.CreatedAt, Seq: b.Seq, records: maps.Clone(b.records)}
 }
 
 // Len returns the number of records, deleted ones included.

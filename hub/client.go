@@ -41,6 +41,7 @@ type client struct {
 	queuedSince time.Time // when the oldest queued message was queued
 	writing     bool      // the writer pool or a goroutine of its own has the client; it stays set after the final close
 	closing     bool      // stop was called
+	welcoming   bool      // the welcome is being encoded; messages queue but are not written yet
 	code        int       // close code and reason, set by the first stop
 	reason      string
 	nextPing    time.Time // when the room's ping loop pings next; guarded by the room's mu
@@ -96,10 +97,35 @@ func (c *client) add(msg []byte) bool {
 		c.queuedSince = time.Now()
 	}
 	c.queue = append(c.queue, msg)
+	start := !c.writing && !c.welcoming
+	if start {
+		c.writing = true
+	}
+	c.mu.Unlock()
+	return start
+}
+
+// welcomed puts the welcome in front of the messages queued while it was
+// being encoded and hands the client to the writer pool.
+func (c *client) welcomed(welcome []byte) {
+	c.mu.Lock()
+	c.welcoming = false
+	// A client stopped as too slow meanwhile gets no welcome: its socket
+	// is being closed. The pool still takes it, to finish it.
+	if !c.closing || c.code != CloseTryAgainLater {
+		if len(c.queue) == 0 {
+			c.queuedSince = time.Now()
+		}
+		c.queue = append(c.queue, nil)
+		copy(c.queue[1:], c.queue)
+		c.queue[0] = welcome
+	}
 	start := !c.writing
 	c.writing = true
 	c.mu.Unlock()
-	return start
+	if start {
+		c.hub.writers.push(c)
+	}
 }
 
 // stop makes the connection close with code and reason once the messages
@@ -117,8 +143,12 @@ func (c *client) stop(code int, reason string) {
 	if slow {
 		c.queue = nil
 	}
-	start := !c.writing
-	c.writing = true
+	// A client still waiting for its welcome is handed to the pool by
+	// welcomed, so the welcome goes out before the close.
+	start := !c.writing && !c.welcoming
+	if start {
+		c.writing = true
+	}
 	c.mu.Unlock()
 
 	if slow {

@@ -220,12 +220,13 @@ func (h *Hub) Lookup(ctx context.Context, id, tok string) (*Incident, error) {
 		return nil, ErrNoAccess
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := &Incident{ID: id, Role: role, Seq: r.inc.Board.Seq}
+	b := r.inc.Board.Copy()
+	r.mu.Unlock()
+	out := &Incident{ID: id, Role: role, Seq: b.Seq}
 	if role == RoleView {
-		out.Records = r.inc.Board.PublicRecords()
+		out.Records = b.PublicRecords()
 	} else {
-		out.Records = r.inc.Board.Records()
+		out.Records = b.Records()
 	}
 	return out, nil
 }

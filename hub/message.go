@@ -76,6 +76,18 @@ type welcomeMsg struct {
 	Changes []board.Applied `json:"changes"`
 }
 
+// welcomeHead is a welcomeMsg without records and changes, for a welcome
+// whose records are encoded separately. Its fields must stay those of
+// welcomeMsg, in the same order.
+type welcomeHead struct {
+	Type       string `json:"type"`
+	Conn       string `json:"conn"`
+	Role       Role   `json:"role"`
+	Incident   string `json:"incident"`
+	Seq        int64  `json:"seq"`
+	ServerTime int64  `json:"serverTime"`
+}
+
 type appliedMsg struct {
 	Type string `json:"type"`
 	*board.Applied

@@ -62,6 +62,14 @@ type Room struct {
 
 	out fanout // reused by every broadcast
 
+	// welcomeMu guards welcomeCache: the last encoded records of the
+	// incident for editors ([0]) and for viewers ([1]), with their seq.
+	welcomeMu    sync.Mutex
+	welcomeCache [2]struct {
+		seq  int64
+		json []byte
+	}
+
 	presenceSent    time.Time     // when the last presence message was queued
 	presencePending bool          // a presence message is scheduled
 	closed          chan struct{} // closed when the last connection leaves; ends the ping loop
@@ -103,24 +111,28 @@ func (r *Room) remember(a *board.Applied) {
 }
 
 // join registers c and queues its welcome: the changes after since when the
-// room still has them all, else the whole incident. Both happen under mu, so
-// no change can fall between the welcome and the first broadcast c receives.
-// It returns false, registering nothing, when tok no longer gives c's role
-// because the link was rotated after the connection's hello was checked.
+// room still has them all, else the whole incident. The client is
+// registered under mu, so it receives every change after the welcome's
+// seq. A whole-incident welcome is encoded after mu is released, because at
+// thousands of entries that took tens of milliseconds during which no
+// change could be broadcast; broadcasts queue behind it meanwhile (see
+// client.welcoming). It returns false, registering nothing, when tok no
+// longer gives c's role because the link was rotated after the
+// connection's hello was checked.
 func (r *Room) join(c *client, tok string, since int64) bool {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.roleOfLocked(tok) != c.role {
+		r.mu.Unlock()
 		return false
 	}
 	b := r.inc.Board
-	w := welcomeMsg{Type: "welcome", Conn: c.id, Role: c.role, Incident: r.id, Seq: b.Seq, ServerTime: time.Now().UnixMilli()}
 	first := b.Seq + 1
 	if len(r.ring) > 0 {
 		first = r.ring[0].Seq
 	}
 	if since > 0 && since <= b.Seq && since >= first-1 {
-		w.Changes = []board.Applied{}
+		w := welcomeMsg{Type: "welcome", Conn: c.id, Role: c.role, Incident: r.id, Seq: b.Seq,
+			ServerTime: time.Now().UnixMilli(), Changes: []board.Applied{}}
 		for _, a := range r.ring {
 			if a.Seq <= since {
 				continue
@@ -130,15 +142,51 @@ func (r *Room) join(c *client, tok string, since int64) bool {
 			}
 			w.Changes = append(w.Changes, *a)
 		}
-	} else if c.role == RoleView {
-		w.Records = b.PublicRecords()
-	} else {
-		w.Records = b.Records()
+		c.enqueue(encode(w))
+		r.clients[c] = struct{}{}
+		r.broadcastPresence()
+		r.mu.Unlock()
+		return true
 	}
-	c.enqueue(encode(w))
+	c.welcoming = true
 	r.clients[c] = struct{}{}
 	r.broadcastPresence()
+	copied := b.Copy()
+	r.mu.Unlock()
+
+	records := r.welcomeRecords(c.role, copied)
+	head := encode(welcomeHead{Type: "welcome", Conn: c.id, Role: c.role, Incident: r.id, Seq: copied.Seq,
+		ServerTime: time.Now().UnixMilli()})
+	msg := make([]byte, 0, len(head)+len(records)+32)
+	msg = append(msg, head[:len(head)-1]...) // without the closing brace
+	msg = append(msg, `,"records":`...)
+	msg = append(msg, records...)
+	msg = append(msg, `,"changes":null}`...)
+	c.welcomed(msg)
 	return true
+}
+
+// welcomeRecords returns the JSON of b's records as role sees them. Joins at
+// the same seq share one encoding, so a link opened by thousands of people
+// at once encodes the incident once, not once per person.
+func (r *Room) welcomeRecords(role Role, b *board.Board) []byte {
+	r.welcomeMu.Lock()
+	defer r.welcomeMu.Unlock()
+	cached := &r.welcomeCache[0]
+	if role == RoleView {
+		cached = &r.welcomeCache[1]
+	}
+	if cached.json != nil && cached.seq == b.Seq {
+		return cached.json
+	}
+	var records []board.Record
+	if role == RoleView {
+		records = b.PublicRecords()
+	} else {
+		records = b.Records()
+	}
+	cached.seq, cached.json = b.Seq, encode(records)
+	return cached.json
 }
 
 func (r *Room) leave(c *client) {
@@ -354,7 +402,8 @@ func (r *Room) commit(a *board.Applied) {
 	}
 	if a.Seq-r.snapshotSeq >= snapshotInterval(r.inc.Board.Len()) && !r.snapshotting {
 		r.snapshotting = true
-		go r.saveSnapshot(a.Seq, r.inc.Board.Records())
+		b := r.inc.Board.Copy()
+		go func() { r.saveSnapshot(b.Seq, b.Records()) }()
 	}
 }
 
@@ -382,9 +431,11 @@ func (r *Room) writeSummary() {
 		return
 	}
 	r.summaryPending = false
-	seq, d := r.inc.Board.Seq, r.inc.Board.Digest()
+	// The digest sorts the whole board, which took milliseconds at 5,000
+	// entries, so it is built from a copy after mu is released.
+	b := r.inc.Board.Copy()
 	r.mu.Unlock()
-	r.saveSummary(seq, d)
+	r.saveSummary(b.Seq, b.Digest())
 }
 
 func (r *Room) saveSummary(seq int64, d board.Digest) {
@@ -420,7 +471,7 @@ func (r *Room) flush() {
 		r.mu.Unlock()
 		return
 	}
-	seq, records := r.inc.Board.Seq, r.inc.Board.Records()
+	b := r.inc.Board.Copy()
 	r.mu.Unlock()
-	r.saveSnapshot(seq, records)
+	r.saveSnapshot(b.Seq, b.Records())
 }
