@@ -165,9 +165,9 @@ func (c *client) stop(code int, reason string) {
 
 // drain writes batches of queued messages until the queue is empty, then
 // lets go of the client, or closes the socket when the client was stopped.
-// The writer pool calls it with wait false: it then never waits on the
-// socket, and hands the client to a goroutine of its own, which calls it
-// with wait true, as soon as the socket holds back part of a batch.
+// The writer pool calls it with wait false, and then it never waits on the
+// socket. As soon as the socket holds back part of a batch, it hands the
+// client to a goroutine of its own, which calls it with wait true.
 func (c *client) drain(wait bool) {
 	deadline := func() time.Time { return time.Now().Add(c.hub.cfg.WriteTimeout) }
 	if wait {
@@ -234,8 +234,8 @@ func (c *client) failed(err error) {
 	_ = c.sock.CloseNow()
 	c.mu.Lock()
 	if !c.closing {
-		// Nobody stopped the client: the socket is gone and needs no
-		// close frame.
+		// The client was not stopped before: the socket is gone and
+		// needs no close frame.
 		c.closing, c.code = true, CloseTryAgainLater
 	}
 	c.queue = nil

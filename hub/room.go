@@ -114,9 +114,9 @@ func (r *Room) remember(a *board.Applied) {
 // room still has them all, else the whole incident. The client is
 // registered under mu, so it receives every change after the welcome's
 // seq. A whole-incident welcome is encoded after mu is released, because at
-// thousands of entries that took tens of milliseconds during which no
-// change could be broadcast; broadcasts queue behind it meanwhile (see
-// client.welcoming). It returns false, registering nothing, when tok no
+// thousands of entries encoding takes tens of milliseconds, and no change
+// could be broadcast meanwhile. Broadcasts to c queue behind its welcome
+// (see client.welcoming). It returns false, registering nothing, when tok no
 // longer gives c's role because the link was rotated after the
 // connection's hello was checked.
 func (r *Room) join(c *client, tok string, since int64) bool {
@@ -166,7 +166,7 @@ func (r *Room) join(c *client, tok string, since int64) bool {
 	return true
 }
 
-// welcomeRecords returns the JSON of b's records as role sees them. Joins at
+// welcomeRecords returns the JSON of b's records as shown to role. Joins at
 // the same seq share one encoding, so a link opened by thousands of people
 // at once encodes the incident once, not once per person.
 func (r *Room) welcomeRecords(role Role, b *board.Board) []byte {

@@ -12,7 +12,7 @@ import (
 // viewers started 10,000 goroutines. The committing goroutine was preempted
 // among them and took up to 100 ms just to queue the change. The pool instead
 // takes clients with something queued in the order they became ready and
-// writes each without waiting: a client whose socket cannot take its
+// writes to each without waiting. A client whose socket cannot take its
 // messages now is handed to a goroutine of its own, so a slow viewer never
 // holds a pool goroutine. Goroutines start on demand and exit when nothing
 // is ready, so an idle hub has none.
