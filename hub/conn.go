@@ -42,39 +42,49 @@ func (h *Hub) Serve(ctx context.Context, sock Socket, id string) {
 	if c == nil {
 		return
 	}
-	room := c.room
-	defer h.release(room)
-	defer h.metrics.connections.WithLabelValues(string(c.role)).Dec()
+	submitted := h.startSubmitting(ctx, c)
+	h.read(ctx, c, sock)
+	h.leave(c, submitted)
+}
 
-	// This goroutine reads. Writes happen on the hub's writer pool, and the
-	// room's ping loop pings. Changes are stored by a worker of their own,
-	// so the reader keeps reading pongs and time requests while the
-	// database is slow or down. The browser would otherwise take the
-	// silence for a dead connection.
-	var submitted chan struct{} // closed once the editor's changes are handled; nil for viewers
-	if c.role == RoleEdit {
-		submitted = make(chan struct{})
-		c.changes = make(chan board.Change, maxChangesInFlight)
-		go func() {
-			defer close(submitted)
-			for ch := range c.changes {
-				// Once the connection is closing nobody hears the answer;
-				// the client still holds the change and sends it again.
-				if c.isClosing() {
-					continue
-				}
-				room.submit(ctx, c, ch)
-			}
-		}()
+// startSubmitting starts the worker that stores an editor's changes and
+// returns a channel closed once it has handled the last; nil for viewers.
+// Changes are stored by a worker of their own, so the reader keeps reading
+// pongs and time requests while the database is slow or down. The browser
+// would otherwise take the silence for a dead connection.
+func (h *Hub) startSubmitting(ctx context.Context, c *client) chan struct{} {
+	if c.role != RoleEdit {
+		return nil
 	}
-	h.read(ctx, c, room, sock)
+	submitted := make(chan struct{})
+	c.changes = make(chan board.Change, maxChangesInFlight)
+	go func() {
+		defer close(submitted)
+		for ch := range c.changes {
+			// Once the connection is closing nobody hears the answer; the
+			// client still holds the change and sends it again.
+			if c.isClosing() {
+				continue
+			}
+			c.room.submit(ctx, c, ch)
+		}
+	}()
+	return submitted
+}
+
+// leave closes c once its reader has returned: it waits for the changes
+// already read to be handled and the queued messages to be written, then
+// takes c out of its room.
+func (h *Hub) leave(c *client, submitted chan struct{}) {
 	if c.changes != nil {
 		close(c.changes)
 		<-submitted
 	}
 	c.stop(CloseNormal, "")
 	<-c.done
-	room.leave(c)
+	c.room.leave(c)
+	h.metrics.connections.WithLabelValues(string(c.role)).Dec()
+	h.release(c.room)
 	c.logger().Info("connection closed", "code", c.code, "reason", c.reason)
 }
 
@@ -167,63 +177,72 @@ func (h *Hub) readHello(ctx context.Context, sock Socket) (*helloMsg, error) {
 }
 
 // read handles the client's messages until the connection closes.
-func (h *Hub) read(ctx context.Context, c *client, room *Room, sock Socket) {
+func (h *Hub) read(ctx context.Context, c *client, sock Socket) {
 	for {
 		data, err := sock.Read(ctx)
-		if errors.Is(err, errBinary) {
-			h.reject(c, "", CodeBadMessage, "message", err.Error())
-			continue
-		}
-		if err != nil {
-			if code := closeStatus(err); code == -1 && ctx.Err() == nil {
-				c.logger().Info("connection read ended", "err", err)
-			}
+		if !h.handle(ctx, c, data, err) {
 			return
-		}
-		if c.isClosing() {
-			// The connection is closing, for example because its link was
-			// revoked: what it sends now is not acted on.
-			return
-		}
-		allowed := c.limiter.Allow()
-		typ, msg, derr := decode(data)
-		if !allowed {
-			h.rateLimited(c, msg)
-			continue
-		}
-		c.limited = false
-		if derr != nil {
-			h.reject(c, "", CodeBadMessage, derr.field, derr.message)
-			continue
-		}
-		switch m := msg.(type) {
-		case *changeMsg:
-			if c.role != RoleEdit {
-				h.reject(c, m.ID, CodeForbidden, "token", "this link only views the incident; changes need the edit link")
-				continue
-			}
-			select {
-			case c.changes <- m.Change:
-			default:
-				h.reject(c, m.ID, CodeUnavailable, "id",
-					fmt.Sprintf("more than %d changes are waiting to be stored; send this one again later", maxChangesInFlight))
-			}
-		case *nameMsg:
-			if c.role != RoleEdit {
-				h.reject(c, "", CodeForbidden, "token", "only editors have a display name")
-				continue
-			}
-			if why := validName(m.Name); why != "" {
-				h.reject(c, "", CodeBadMessage, "name", why)
-				continue
-			}
-			room.rename(c, m.Name)
-		case *timeMsg:
-			c.enqueue(encode(timeMsg{Type: typeTime, T: m.T, Server: time.Now().UnixMilli()}))
-		default:
-			h.reject(c, "", CodeBadMessage, "type", typ+" is only allowed as the first message")
 		}
 	}
+}
+
+// handle acts on one message the client sent, or on the error that ended
+// reading, and reports whether to read on.
+func (h *Hub) handle(ctx context.Context, c *client, data []byte, err error) bool {
+	if errors.Is(err, errBinary) {
+		h.reject(c, "", CodeBadMessage, "message", err.Error())
+		return true
+	}
+	if err != nil {
+		if code := closeStatus(err); code == -1 && ctx.Err() == nil {
+			c.logger().Info("connection read ended", "err", err)
+		}
+		return false
+	}
+	if c.isClosing() {
+		// The connection is closing, for example because its link was
+		// revoked: what it sends now is not acted on.
+		return false
+	}
+	allowed := c.limiter.Allow()
+	typ, msg, derr := decode(data)
+	if !allowed {
+		h.rateLimited(c, msg)
+		return true
+	}
+	c.limited = false
+	if derr != nil {
+		h.reject(c, "", CodeBadMessage, derr.field, derr.message)
+		return true
+	}
+	switch m := msg.(type) {
+	case *changeMsg:
+		if c.role != RoleEdit {
+			h.reject(c, m.ID, CodeForbidden, "token", "this link only views the incident; changes need the edit link")
+			return true
+		}
+		select {
+		case c.changes <- m.Change:
+		default:
+			h.reject(c, m.ID, CodeUnavailable, "id",
+				fmt.Sprintf("more than %d changes are waiting to be stored; send this one again later", maxChangesInFlight))
+		}
+	case *nameMsg:
+		if c.role != RoleEdit {
+			h.reject(c, "", CodeForbidden, "token", "only editors have a display name")
+			return true
+		}
+		if why := validName(m.Name); why != "" {
+			h.reject(c, "", CodeBadMessage, "name", why)
+			return true
+		}
+		c.room.rename(c, m.Name)
+	case *timeMsg:
+		c.enqueue(encode(timeMsg{Type: typeTime, T: m.T, Server: time.Now().UnixMilli()}))
+	default:
+		h.reject(c, "", CodeBadMessage, "type", typ+" is only allowed as the first message")
+	}
+	return true
 }
 
 // rateLimited rejects a message sent over the connection's rate limit. The
