@@ -115,9 +115,9 @@ function main() {
     }
   }
   const announce = watchMoments();
-  startTicker((now) => {
+  startTicker((now, countdowns) => {
     markOverdue();
-    announce(now);
+    announce(now, countdowns);
   });
 }
 

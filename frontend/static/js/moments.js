@@ -33,24 +33,35 @@ function nameOf(node) {
   return (heading && heading.textContent) || 'A next update';
 }
 
+// inPageOrder compares two nodes by their place in the document.
+function inPageOrder(a, b) {
+  return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+}
+
 // watchMoments creates the live region and returns the function to call
-// on every tick. A countdown seen for the first time is not announced, so
-// opening a page with an overdue update stays quiet.
+// on every tick with the server time and the countdowns on the page, as
+// startTicker passes them. A countdown seen for the first time is not
+// announced, so opening a page with an overdue update stays quiet.
 export function watchMoments() {
   const region = el('div', { class: 'visually-hidden', 'aria-live': 'polite', 'data-test': 'countdown-announcer' });
   document.body.append(region);
   const seen = new WeakMap();
-  return (nowMs) => {
-    const messages = [];
-    for (const node of document.querySelectorAll('[data-test="countdown"]')) {
+  return (nowMs, countdowns) => {
+    const reached = [];
+    for (const node of countdowns) {
+      if (node.dataset.test !== 'countdown') continue;
       const due = parseISO(node.dataset.due || '');
       const stage = stageOf(due ? due.getTime() : NaN, nowMs);
       const before = seen.get(node);
       seen.set(node, stage);
       if (before === undefined || RANK[stage] <= RANK[before]) continue;
       const found = STAGES.find((s) => s.name === stage);
-      if (found) messages.push(found.text(nameOf(node)));
+      if (found) reached.push({ node, found });
     }
-    if (messages.length > 0) setText(region, messages.join(' '));
+    if (reached.length === 0) return;
+    // Several countdowns that reach a stage in the same tick are announced
+    // in the order they appear on the page.
+    reached.sort((a, b) => inPageOrder(a.node, b.node));
+    setText(region, reached.map(({ node, found }) => found.text(nameOf(node))).join(' '));
   };
 }

@@ -1,7 +1,7 @@
 // Read-only renderings of the stakeholder lists: the header, next updates
 // and the timeline. Text only, no controls.
 
-import { el } from './dom.js';
+import { append, el } from './dom.js';
 import { renderChips } from './chips.js';
 import { valueLabel } from './labels.js';
 import { showDeadline } from './rhythm.js';
@@ -29,35 +29,48 @@ export function renderHeader(record, severities) {
       el('span', { class: 'posted', 'data-test': 'status-page-posted', text: ` (${posted})` })), 'status-page'));
 }
 
-// renderUpdates returns the next updates with live countdowns and what
-// each audience last received.
-export function renderUpdates(records) {
-  const list = el('ol', { class: 'ro-list', 'data-test': 'rows' });
-  for (const record of records) {
-    const countdown = el('span', { class: 'countdown', 'data-test': 'countdown', role: 'timer' });
-    showDeadline(countdown, record, Number(record.fields.cadence) > 0 ? 'no due time' : 'no reminders');
-    const f = record.fields;
-    const due = f.stopped ? 'stopped: the incident is resolved' : f.due ? `due ${formatTime(f.due)}` : 'no due time';
-    list.append(el('li', { class: 'ro-row', 'data-test': 'row', 'data-id': record.id },
-      el('span', { class: 'ro-name', text: f.name }),
-      el('span', { class: 'ro-time', text: due }),
-      countdown,
-      f.lastPostedAt ? el('span', { class: 'ro-text prewrap', 'data-test': 'last-posted',
-        text: `Last posted ${formatTime(f.lastPostedAt)}: ${f.lastText || ''}` }) : null));
-  }
-  return list;
+// createUpdateRow builds a next update's row and returns {row,
+// update(record)}. The row shows a live countdown and what the update's
+// audience last received. The countdown
+// element stays the same across updates, so the ticker and the moments of
+// moments.js keep following it.
+export function createUpdateRow(record) {
+  const row = el('li', { class: 'ro-row', 'data-test': 'row', 'data-id': record.id });
+  const countdown = el('span', { class: 'countdown', 'data-test': 'countdown', role: 'timer' });
+  return {
+    row,
+    update: (current) => {
+      const f = current.fields;
+      showDeadline(countdown, current, Number(f.cadence) > 0 ? 'no due time' : 'no reminders');
+      let due = 'no due time';
+      if (f.stopped) due = 'stopped: the incident is resolved';
+      else if (f.due) due = `due ${formatTime(f.due)}`;
+      row.replaceChildren();
+      append(row, [
+        el('span', { class: 'ro-name', text: f.name }),
+        el('span', { class: 'ro-time', text: due }),
+        countdown,
+        f.lastPostedAt ? el('span', { class: 'ro-text prewrap', 'data-test': 'last-posted',
+          text: `Last posted ${formatTime(f.lastPostedAt)}: ${f.lastText || ''}` }) : null,
+      ]);
+    },
+  };
 }
 
-// renderLatestUpdate returns the most recently posted update of any
-// audience, or null when nothing was posted yet.
-export function renderLatestUpdate(records) {
+// latestPosted returns the next update of any audience that was posted
+// most recently, or null when nothing was posted yet.
+export function latestPosted(records) {
   let latest = null;
   for (const record of records) {
     const at = record.fields.lastPostedAt || '';
     if (at && (!latest || at > latest.fields.lastPostedAt)) latest = record;
   }
-  if (!latest) return null;
-  const f = latest.fields;
+  return latest;
+}
+
+// renderLatestUpdate returns what the next update record last posted.
+export function renderLatestUpdate(record) {
+  const f = record.fields;
   return el('div', { class: 'latest-update', 'data-test': 'latest-update' },
     el('p', { class: 'ro-time', text: `${f.name}, posted ${formatTime(f.lastPostedAt)}` }),
     el('p', { class: 'prewrap', 'data-test': 'latest-update-text', text: f.lastText || '' }));
@@ -69,16 +82,21 @@ function entryLabel(record) {
   return { auto: 'automatic', 'all-clear': 'all clear' }[kind] || kind;
 }
 
-// renderTimeline returns the timeline entries, oldest first.
-export function renderTimeline(records) {
-  const list = el('ol', { class: 'ro-list', 'data-test': 'rows' });
-  for (const record of records) {
-    list.append(el('li', { class: 'ro-row', 'data-test': 'row', 'data-id': record.id },
-      el('time', { class: 'ro-time', datetime: record.fields.at, text: formatTime(record.fields.at) }),
-      el('span', { class: 'ro-text prewrap', text: record.fields.text }),
-      record.fields.kind && record.fields.kind !== 'note'
-        ? el('span', { class: `badge badge-entry-${record.fields.kind}`, 'data-test': 'entry-kind', text: entryLabel(record) }) : null,
-      record.createdBy ? el('span', { class: 'ro-by', text: `added by ${record.createdBy}` }) : null));
-  }
-  return list;
+// createTimelineRow builds a timeline entry's row and returns {row,
+// update(record)}.
+export function createTimelineRow(record) {
+  const row = el('li', { class: 'ro-row', 'data-test': 'row', 'data-id': record.id });
+  return {
+    row,
+    update: (current) => {
+      const f = current.fields;
+      row.replaceChildren();
+      append(row, [
+        el('time', { class: 'ro-time', datetime: f.at, text: formatTime(f.at) }),
+        el('span', { class: 'ro-text prewrap', text: f.text }),
+        f.kind && f.kind !== 'note' ? el('span', { class: `badge badge-entry-${f.kind}`, 'data-test': 'entry-kind', text: entryLabel(current) }) : null,
+        current.createdBy ? el('span', { class: 'ro-by', text: `added by ${current.createdBy}` }) : null,
+      ]);
+    },
+  };
 }

@@ -1,0 +1,133 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/coder/websocket"
+)
+
+// BenchmarkViewFirstPaint measures how long the stakeholder view of an
+// incident with many timeline entries takes to show in Chromium, from the
+// start of the navigation to the frame after the first full render, which
+// the page's "sitrep-first-paint" performance mark records. One op is one
+// page load, and the reported ms/paint is the median.
+func BenchmarkViewFirstPaint(b *testing.B) {
+	for _, entries := range []int{10, 5000} {
+		b.Run(fmt.Sprintf("entries=%d", entries), func(b *testing.B) {
+			s, inc := startLongIncident(b, entries)
+			ctx := newWindow(b, 1280, 900)
+
+			var paints []float64
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				run(b, ctx, "loading the stakeholder view",
+					chromedp.Navigate(s.url()+inc.ViewURL),
+					chromedp.WaitVisible(chromedp.CSS(View+`[data-loaded="true"]`)))
+				pollCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+				ms, err := chromedp.Run(pollCtx, chromedp.Poll[float64](
+					`(() => { const m = performance.getEntriesByName('sitrep-first-paint'); return m.length ? m[0].startTime : 0; })()`,
+					chromedp.WithPollingInterval(10*time.Millisecond)))
+				cancel()
+				if err != nil {
+					b.Fatalf("reading the first-paint mark: %v", err)
+				}
+				paints = append(paints, ms)
+				// Each load starts from a blank page. The records the view
+				// cached in localStorage stay, as for a stakeholder who
+				// opens the link again.
+				run(b, ctx, "leaving the stakeholder view", chromedp.Navigate("about:blank"))
+			}
+			b.StopTimer()
+			slices.Sort(paints)
+			b.ReportMetric(paints[len(paints)/2], "ms/paint")
+		})
+	}
+}
+
+// BenchmarkViewRemoteChange measures how long the stakeholder view of a
+// 5,000-entry incident takes to show one edit of a timeline entry that
+// another person made. The page records it as "sitrep-view-update", from
+// the start of the render to the frame after it, and "sitrep-view-render",
+// the render's script alone. One op is one edit, and the reported figures
+// are the medians.
+func BenchmarkViewRemoteChange(b *testing.B) {
+	const entries = 5000
+	s, inc := startLongIncident(b, entries)
+	responder := addEntries(b, s, inc, 0)
+	defer responder.CloseNow()
+	ctx := newWindow(b, 1280, 900)
+	run(b, ctx, "loading the stakeholder view",
+		chromedp.Navigate(s.url()+inc.ViewURL),
+		chromedp.WaitVisible(chromedp.CSS(View+`[data-loaded="true"]`)))
+	// Every row is built before the first edit, so the edits measure a
+	// page at rest, not one still building rows after its first paint.
+	pollCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	_, err := chromedp.Run(pollCtx, chromedp.Poll[bool](
+		`document.querySelectorAll(`+jsString(Section("timeline")+" "+Rows+" > "+Row)+`).length === `+strconv.Itoa(entries+1),
+		chromedp.WithPollingInterval(50*time.Millisecond)))
+	cancel()
+	if err != nil {
+		b.Fatalf("the view did not show all %d timeline rows: %v", entries+1, err)
+	}
+
+	var updates, renders []float64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		seqText, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(`+jsString(View)+`).dataset.seq`))
+		if err != nil {
+			b.Fatal(err)
+		}
+		seq, err := strconv.Atoi(seqText)
+		if err != nil {
+			b.Fatalf("the view's data-seq is %q: %v", seqText, err)
+		}
+		item := fmt.Sprintf("fp-item-%d", entries/2)
+		change := fmt.Sprintf(`{"type":"change","id":"bench-edit-%d","op":"update","list":"timeline","item":"%s","fields":{"text":"Edit %d: rollback done"},"base":%d}`, i, item, i, seq)
+		writeCtx, cancelWrite := context.WithTimeout(context.Background(), 10*time.Second)
+		err = responder.Write(writeCtx, websocket.MessageText, []byte(change))
+		cancelWrite()
+		if err != nil {
+			b.Fatal(err)
+		}
+		pollCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		ms, err := chromedp.Run(pollCtx, chromedp.Poll[[]float64](fmt.Sprintf(`(() => {
+			const find = (name) => performance.getEntriesByName(name).find((m) => m.detail && m.detail.seq === %d);
+			const update = find('sitrep-view-update');
+			const render = find('sitrep-view-render');
+			return update && render ? [update.duration, render.duration] : null;
+		})()`, seq+1), chromedp.WithPollingInterval(5*time.Millisecond)))
+		cancel()
+		if err != nil {
+			b.Fatalf("reading the measure of seq %d: %v", seq+1, err)
+		}
+		updates = append(updates, ms[0])
+		renders = append(renders, ms[1])
+	}
+	b.StopTimer()
+	slices.Sort(updates)
+	slices.Sort(renders)
+	b.ReportMetric(updates[len(updates)/2], "ms/change")
+	b.ReportMetric(renders[len(renders)/2], "script-ms/change")
+}
+
+// startLongIncident starts a server, declares an incident and adds entries
+// timeline entries to it. The connection that added them stays open until
+// the benchmark ends, as the responders' boards do during an incident, so
+// the server keeps the incident loaded and a page load measures the page,
+// not loading the incident from the database.
+func startLongIncident(b *testing.B, entries int) (*sitrep, created) {
+	b.Helper()
+	// The entries go in far faster than a person types, so the
+	// per-connection message limit is lifted for this server.
+	s := startSitrep(b, "SITREP_MESSAGE_RATE=1000000", "SITREP_MESSAGE_BURST=1000000")
+	inc := declare(b, s, "Stakeholder view", "P1")
+	responder := addEntries(b, s, inc, entries)
+	b.Cleanup(func() { responder.CloseNow() })
+	return s, inc
+}
