@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/coder/websocket"
 )
@@ -20,13 +21,16 @@ const longBoardEntries = 4000
 // entries (item ids fp-item-0 and up), opens its board in a new window
 // and waits for the first render. It returns the window, the incident and
 // the editor connection that added the entries, which stays open.
-func openLongBoard(t *testing.T) (context.Context, *sitrep, created, *websocket.Conn) {
+func openLongBoard(t *testing.T, setup ...chromedp.Action[chromedp.Void]) (context.Context, *sitrep, created, *websocket.Conn) {
 	t.Helper()
 	s := startSitrep(t, "SITREP_MESSAGE_RATE=1000000", "SITREP_MESSAGE_BURST=1000000")
 	inc := declare(t, s, "Long timeline", "P1")
 	responder := addEntries(t, s, inc, longBoardEntries)
 	t.Cleanup(func() { responder.CloseNow() })
 	w := newWindow(t, 1280, 900)
+	if len(setup) > 0 {
+		run(t, w, "preparing the window", setup...)
+	}
 	run(t, w, "storing a display name",
 		chromedp.Navigate(s.url()+"/"),
 		chromedp.Evaluate[chromedp.Void](`localStorage.setItem('sitrep.name', 'maya')`))
@@ -89,8 +93,24 @@ func TestLongTimelineShowsLastEntry(t *testing.T) {
 	}
 }
 
+// holdIdleWork makes the pages of the window queue their idle callbacks in
+// window.heldIdle instead of running them, so the rows the board builds
+// after the first paint stay unbuilt until the test releases them with
+// releaseIdleWork.
+var holdIdleWork = chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+	_, err := cdpCall(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `window.heldIdle = []; window.requestIdleCallback = (fn) => window.heldIdle.push(fn);`})
+	return err
+})
+
+// releaseIdleWork runs the idle callbacks held so far, each with a full
+// idle period; callbacks they queue wait for the next release.
+const releaseIdleWork = `window.heldIdle.splice(0).forEach((fn) => fn({didTimeout: false, timeRemaining: () => 50}))`
+
 func TestRemoteEditReachesUnbuiltRow(t *testing.T) {
-	w, s, inc, responder := openLongBoard(t)
+	// The rows past the first screen are built only when the test lets
+	// idle work run, so the edits below surely reach rows not built yet.
+	w, s, inc, responder := openLongBoard(t, holdIdleWork)
 	seq, _ := apiIncident(t, s, inc.ID, inc.EditToken)
 	lastID := fmt.Sprintf("fp-item-%d", longBoardEntries-1)
 	deletedID := fmt.Sprintf("fp-item-%d", longBoardEntries-2)
@@ -108,7 +128,8 @@ func TestRemoteEditReachesUnbuiltRow(t *testing.T) {
 	}
 
 	// The edits must reach the page while the rows they change are not
-	// built yet, or this test shows nothing about such rows.
+	// built yet, or this test shows nothing about such rows. Idle work is
+	// held, so nothing builds them meanwhile.
 	waitCtx, cancelWait := context.WithTimeout(w, 10*time.Second)
 	defer cancelWait()
 	state, err := chromedp.Run(waitCtx, chromedp.Poll[string](`(() => {
@@ -123,6 +144,7 @@ func TestRemoteEditReachesUnbuiltRow(t *testing.T) {
 	}
 
 	pollTrue(t, w, 20*time.Second, "the edited entry shows its new text", `(() => {
+		`+releaseIdleWork+`;
 		const text = document.querySelector(`+jsString(Section("timeline")+" "+Rows+" > "+RowByID(lastID)+" "+Field("text"))+`);
 		return !!text && text.value === `+jsString(newText)+`;
 	})()`)
