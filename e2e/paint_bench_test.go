@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -41,15 +42,7 @@ func BenchmarkFirstPaint(b *testing.B) {
 				run(b, ctx, "loading the board",
 					chromedp.Navigate(s.url()+inc.EditURL),
 					chromedp.WaitVisible(chromedp.CSS(Board+`[data-loaded="true"]`)))
-				pollCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
-				ms, err := chromedp.Run(pollCtx, chromedp.Poll[float64](
-					`(() => { const m = performance.getEntriesByName('sitrep-first-paint'); return m.length ? m[0].startTime : 0; })()`,
-					chromedp.WithPollingInterval(10*time.Millisecond)))
-				cancel()
-				if err != nil {
-					b.Fatalf("reading the first-paint mark: %v", err)
-				}
-				paints = append(paints, ms)
+				paints = append(paints, firstPaintMs(b, ctx))
 				// Reload from a blank page, so each load starts cold.
 				run(b, ctx, "leaving the board", chromedp.Navigate("about:blank"))
 			}
@@ -118,4 +111,33 @@ func addEntries(b testing.TB, s *sitrep, inc created, n int) *websocket.Conn {
 		}
 	}()
 	return ws
+}
+
+// firstPaintMs waits for the page's "sitrep-first-paint" mark and returns
+// its time in milliseconds since the navigation started.
+func firstPaintMs(b *testing.B, ctx context.Context) float64 {
+	b.Helper()
+	pollCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	ms, err := chromedp.Run(pollCtx, chromedp.Poll[float64](
+		`(() => { const m = performance.getEntriesByName('sitrep-first-paint'); return m.length ? m[0].startTime : 0; })()`,
+		chromedp.WithPollingInterval(10*time.Millisecond)))
+	if err != nil {
+		b.Fatalf("reading the first-paint mark: %v", err)
+	}
+	return ms
+}
+
+// waitAllTimelineRows waits until the page shows a row for each of the
+// entries and the incident's own "declared" entry.
+func waitAllTimelineRows(b *testing.B, ctx context.Context, entries int) {
+	b.Helper()
+	pollCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	_, err := chromedp.Run(pollCtx, chromedp.Poll[bool](
+		`document.querySelectorAll(`+jsString(Section("timeline")+" "+Rows+" > "+Row)+`).length === `+strconv.Itoa(entries+1),
+		chromedp.WithPollingInterval(50*time.Millisecond)))
+	if err != nil {
+		b.Fatalf("the page did not show all %d timeline rows: %v", entries+1, err)
+	}
 }

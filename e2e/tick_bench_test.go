@@ -1,11 +1,8 @@
 package e2e
 
 import (
-	"context"
 	"slices"
-	"strconv"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -31,14 +28,7 @@ func BenchmarkCountdownTick(b *testing.B) {
 			run(b, ctx, "loading the page",
 				chromedp.Navigate(s.url()+link),
 				chromedp.WaitVisible(chromedp.CSS(page.root+`[data-loaded="true"]`)))
-			pollCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
-			_, err := chromedp.Run(pollCtx, chromedp.Poll[bool](
-				`document.querySelectorAll(`+jsString(Section("timeline")+" "+Rows+" > "+Row)+`).length === `+strconv.Itoa(entries+1),
-				chromedp.WithPollingInterval(50*time.Millisecond)))
-			cancel()
-			if err != nil {
-				b.Fatalf("the page did not show all %d timeline rows: %v", entries+1, err)
-			}
+			waitAllTimelineRows(b, ctx, entries)
 
 			var ticks []float64
 			b.ResetTimer()

@@ -29,15 +29,7 @@ func BenchmarkViewFirstPaint(b *testing.B) {
 				run(b, ctx, "loading the stakeholder view",
 					chromedp.Navigate(s.url()+inc.ViewURL),
 					chromedp.WaitVisible(chromedp.CSS(View+`[data-loaded="true"]`)))
-				pollCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
-				ms, err := chromedp.Run(pollCtx, chromedp.Poll[float64](
-					`(() => { const m = performance.getEntriesByName('sitrep-first-paint'); return m.length ? m[0].startTime : 0; })()`,
-					chromedp.WithPollingInterval(10*time.Millisecond)))
-				cancel()
-				if err != nil {
-					b.Fatalf("reading the first-paint mark: %v", err)
-				}
-				paints = append(paints, ms)
+				paints = append(paints, firstPaintMs(b, ctx))
 				// Each load starts from a blank page. The records the view
 				// cached in localStorage stay, as for a stakeholder who
 				// opens the link again.
@@ -67,14 +59,7 @@ func BenchmarkViewRemoteChange(b *testing.B) {
 		chromedp.WaitVisible(chromedp.CSS(View+`[data-loaded="true"]`)))
 	// Every row is built before the first edit, so the edits measure a
 	// page at rest, not one still building rows after its first paint.
-	pollCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	_, err := chromedp.Run(pollCtx, chromedp.Poll[bool](
-		`document.querySelectorAll(`+jsString(Section("timeline")+" "+Rows+" > "+Row)+`).length === `+strconv.Itoa(entries+1),
-		chromedp.WithPollingInterval(50*time.Millisecond)))
-	cancel()
-	if err != nil {
-		b.Fatalf("the view did not show all %d timeline rows: %v", entries+1, err)
-	}
+	waitAllTimelineRows(b, ctx, entries)
 
 	var updates, renders []float64
 	b.ResetTimer()

@@ -64,21 +64,15 @@ type timeMsg struct {
 }
 
 type welcomeMsg struct {
-	Type       string `json:"type"`
-	Conn       string `json:"conn"`
-	Role       Role   `json:"role"`
-	Incident   string `json:"incident"`
-	Seq        int64  `json:"seq"`
-	ServerTime int64  `json:"serverTime"`
+	welcomeHead
 	// Exactly one of Records and Changes is non-null: Records holds the
 	// whole incident, Changes the changes after the client's since.
 	Records []board.Record  `json:"records"`
 	Changes []board.Applied `json:"changes"`
 }
 
-// welcomeHead is a welcomeMsg without records and changes, for a welcome
-// whose records are encoded separately. Its fields must stay those of
-// welcomeMsg, in the same order.
+// welcomeHead is a welcome message without records and changes, for a
+// welcome whose records are encoded separately.
 type welcomeHead struct {
 	Type       string `json:"type"`
 	Conn       string `json:"conn"`

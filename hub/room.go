@@ -131,8 +131,8 @@ func (r *Room) join(c *client, tok string, since int64) bool {
 		first = r.ring[0].Seq
 	}
 	if since > 0 && since <= b.Seq && since >= first-1 {
-		w := welcomeMsg{Type: "welcome", Conn: c.id, Role: c.role, Incident: r.id, Seq: b.Seq,
-			ServerTime: time.Now().UnixMilli(), Changes: []board.Applied{}}
+		w := welcomeMsg{welcomeHead: welcomeHead{Type: "welcome", Conn: c.id, Role: c.role, Incident: r.id, Seq: b.Seq,
+			ServerTime: time.Now().UnixMilli()}, Changes: []board.Applied{}}
 		for _, a := range r.ring {
 			if a.Seq <= since {
 				continue
