@@ -148,7 +148,9 @@ func (s *benchSocket) Write(msgs [][]byte, _ time.Time) error {
 
 func (s *benchSocket) WriteNow(msgs [][]byte) (bool, error) { return false, s.Write(msgs, time.Time{}) }
 
-func (s *benchSocket) Ping(context.Context) error { return nil }
+func (s *benchSocket) Ping() error { return nil }
+
+func (s *benchSocket) LastPong() time.Time { return time.Now() }
 
 func (s *benchSocket) Close(int, string) error { return s.CloseNow() }
 

@@ -1,7 +1,6 @@
 package hub
 
 import (
-	"context"
 	"log/slog"
 	"sync"
 	"time"
@@ -45,6 +44,7 @@ type client struct {
 	code        int       // close code and reason, set by the first stop
 	reason      string
 	nextPing    time.Time // when the room's ping loop pings next; guarded by the room's mu
+	pingSent    time.Time // when the oldest ping still unanswered went out, or zero; guarded by the room's mu
 
 	done chan struct{} // closed once the socket is closed
 }
@@ -253,20 +253,4 @@ func (c *client) finish() {
 		_ = c.sock.Close(code, reason)
 	}
 	close(c.done)
-}
-
-// ping sends a ping and drops the connection when its pong does not arrive
-// within PongTimeout.
-func (c *client) ping() {
-	ctx, cancel := context.WithTimeout(context.Background(), c.hub.cfg.PongTimeout)
-	defer cancel()
-	if err := c.sock.Ping(ctx); err != nil {
-		c.mu.Lock()
-		closing := c.closing
-		c.mu.Unlock()
-		if !closing {
-			c.logger().Info("ping failed, dropping connection", "err", err)
-		}
-		_ = c.sock.CloseNow()
-	}
 }

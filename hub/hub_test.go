@@ -50,7 +50,7 @@ func newEnv(t *testing.T, cfg hub.Config) *env {
 		if err != nil {
 			return
 		}
-		e.live.Load().Serve(context.Background(), hub.NewWebSocket(ws, nil), strings.TrimPrefix(r.URL.Path, "/"))
+		e.live.Load().Serve(context.Background(), hub.NewWebSocket(ws, nil, nil), strings.TrimPrefix(r.URL.Path, "/"))
 	}))
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

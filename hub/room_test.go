@@ -380,7 +380,9 @@ func (s *stuckSocket) Write(_ [][]byte, deadline time.Time) error {
 // WriteNow holds everything back, as a socket whose buffer is full does.
 func (s *stuckSocket) WriteNow([][]byte) (bool, error) { return true, nil }
 
-func (s *stuckSocket) Ping(ctx context.Context) error { return nil }
+func (s *stuckSocket) Ping() error { return nil }
+
+func (s *stuckSocket) LastPong() time.Time { return time.Now() }
 
 func (s *stuckSocket) Close(code int, _ string) error {
 	s.mu.Lock()

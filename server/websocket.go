@@ -46,7 +46,9 @@ func (s *server) websocket(c *fiber.Ctx) error {
 			_ = conn.Close()
 			return
 		}
-		ws, err := websocket.Accept(w, req, &websocket.AcceptOptions{OriginPatterns: s.cfg.AllowedOrigins})
+		pongs := &hub.Pongs{}
+		ws, err := websocket.Accept(w, req, &websocket.AcceptOptions{OriginPatterns: s.cfg.AllowedOrigins,
+			OnPongReceived: pongs.Received})
 		if err != nil {
 			// Accept has already answered, for example 403 to a foreign Origin.
 			s.log.Info("websocket upgrade rejected", "incident", id, "err", err)
@@ -58,7 +60,7 @@ func (s *server) websocket(c *fiber.Ctx) error {
 		tcp := w.conn
 		go func() {
 			defer tcp.Close()
-			s.hub.Serve(s.base, hub.NewWebSocket(ws, tcp), id)
+			s.hub.Serve(s.base, hub.NewWebSocket(ws, tcp, pongs), id)
 		}()
 	})
 	return nil
