@@ -24,11 +24,12 @@ type Socket interface {
 	Write(msgs [][]byte, deadline time.Time) error
 	// WriteNow sends msgs like Write but never waits: what the connection
 	// cannot take at once is held back, and held reports that. The next
-	// Write must then send it before anything else. Only one Write or
-	// WriteNow runs at a time.
+	// Write must then send it before anything else. The caller runs one
+	// Write or WriteNow at a time (a client has one writer); Ping may run
+	// alongside.
 	WriteNow(msgs [][]byte) (held bool, err error)
 	// Ping sends a ping without waiting for the connection or for the
-	// pong; LastPong tells when the answer came.
+	// pong; LastPong returns when the pong arrived.
 	Ping() error
 	// LastPong returns when the last pong arrived, or the zero time.
 	LastPong() time.Time

@@ -13,7 +13,7 @@ import (
 )
 
 // acceptOne accepts one websocket on ln the way the server does, through
-// the hijack bridge, and returns it as the hub sees it.
+// the hijack bridge, and returns it wrapped for the hub.
 func acceptOne(t *testing.T, ln net.Listener) *hub.WebSocket {
 	t.Helper()
 	conn, err := ln.Accept()
@@ -72,7 +72,7 @@ func TestPingIsAnsweredThroughTheBridge(t *testing.T) {
 		}
 		defer client.CloseNow()
 		if reads {
-			// coder/websocket answers pings while a read is running.
+			// coder/websocket replies to pings while a read is running.
 			go func() {
 				for {
 					if _, _, err := client.Read(context.Background()); err != nil {
