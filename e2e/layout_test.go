@@ -8,14 +8,20 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// smallTargetsJS lists the visible controls smaller than WCAG's target
-// sizes: 44 by 44 CSS pixels for buttons, links, fields and summaries
-// (2.5.5), 24 by 24 for checkboxes and radio buttons, whose labels extend
-// the target (2.5.8). Elements hidden for screen readers only (1 px) and
-// links inside running text are exempt, as WCAG allows.
-const smallTargetsJS = `(() => {
+// smallTargetsJS lists the visible controls of the page smaller than
+// WCAG's target sizes.
+var smallTargetsJS = smallTargetsWithin("document")
+
+// smallTargetsWithin returns a script listing the visible controls inside
+// scope, a JavaScript expression for an element or the document, that are
+// smaller than WCAG's target sizes. These are 44 by 44 CSS pixels for
+// buttons, links, fields and summaries (2.5.5), and 24 by 24 for checkboxes
+// and radio buttons, whose labels extend the target (2.5.8). Elements hidden for screen readers only
+// (1 px) and links inside running text are exempt, as WCAG allows.
+func smallTargetsWithin(scope string) string {
+	return `(() => {
 	const out = [];
-	for (const e of document.querySelectorAll('a[href], button, input, select, textarea, summary')) {
+	for (const e of (` + scope + `).querySelectorAll('a[href], button, input, select, textarea, summary')) {
 		const r = e.getBoundingClientRect();
 		if (r.width <= 1 || r.height <= 1 || e.closest('[hidden], .visually-hidden')) continue;
 		if (getComputedStyle(e).visibility === 'hidden') continue;
@@ -28,6 +34,7 @@ const smallTargetsJS = `(() => {
 	}
 	return JSON.stringify(out.slice(0, 10));
 })()`
+}
 
 // wideElementsJS names the elements that reach past the right edge of the
 // viewport, to explain a sideways scroll.

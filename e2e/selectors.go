@@ -123,6 +123,19 @@ const (
 	// LinksStatus shows the result of the last action of the Links area.
 	LinksStatus = `[data-test="links-status"]`
 
+	// Notify is the board's Notifications area, a details element holding the webhook form.
+	Notify = `[data-test="notify"]`
+	// WebhookURL is the incoming webhook URL input; it empties once the URL is saved.
+	WebhookURL = `[data-test="webhook-url"]`
+	// WebhookSave submits WebhookURL.
+	WebhookSave = `[data-test="webhook-save"]`
+	// WebhookState shows where notifications go (the host only) and when the last one was delivered.
+	WebhookState = `[data-test="webhook-state"]`
+	// WebhookError shows why saving the webhook or the last delivery failed; empty otherwise.
+	WebhookError = `[data-test="webhook-error"]`
+	// LinksConfirm is the confirmation group that LinksNewEdit shows.
+	LinksConfirm = `[data-test="links-confirm"]`
+
 	// PostText is the text box of a next update's post form.
 	PostText = `[data-test="post-text"]`
 	// PostSubmit posts the update typed into PostText.
@@ -191,6 +204,17 @@ const (
 	DeclareError = `[data-test="declare-error"]`
 	// IncidentList is the home page's list of incidents.
 	IncidentList = `[data-test="incident-list"]`
+	// IncidentListStatus shows how many incidents the list shows, or that none match the filter.
+	IncidentListStatus = `[data-test="incident-list-status"]`
+	// FilterStatus and FilterSeverity are the list filter's selects; "" is any, and FilterStatus also takes "active".
+	FilterStatus   = `[data-test="filter-status"]`
+	FilterSeverity = `[data-test="filter-severity"]`
+	// FilterService is the list filter's affected service input.
+	FilterService = `[data-test="filter-service"]`
+	// FilterQuery is the list filter's search of titles and timeline text.
+	FilterQuery = `[data-test="filter-q"]`
+	// FilterSubmit applies the list filter.
+	FilterSubmit = `[data-test="filter-submit"]`
 	// Incident is one incident of IncidentList; data-id is its id.
 	Incident = `[data-test="incident"]`
 	// OpenBoard links an incident of IncidentList to its board, when this browser holds the link.
