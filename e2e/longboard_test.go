@@ -76,11 +76,18 @@ func TestLongTimelineShowsLastEntry(t *testing.T) {
 		_, err := cdpCall(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
 		return err
 	}))
-	printed, err := chromedp.Run(w, chromedp.Evaluate[map[string]any](`(() => {
-		const rows = [...document.querySelectorAll(`+jsString(Section("timeline")+" "+Rows+" > "+Row)+`)];
-		const hidden = rows.filter((row) => !row.querySelector(`+jsString(Field("text"))+`).checkVisibility({contentVisibilityAuto: true}));
+	// Whether content-visibility skips a row is settled at the page's next
+	// rendering update after the media change, so the count is polled.
+	count := `(() => {
+		const rows = [...document.querySelectorAll(` + jsString(Section("timeline")+" "+Rows+" > "+Row) + `)];
+		const hidden = rows.filter((row) => !row.querySelector(` + jsString(Field("text")) + `).checkVisibility({contentVisibilityAuto: true}));
 		return {rows: rows.length, hidden: hidden.length};
-	})()`))
+	})()`
+	pollCtx, cancel := context.WithTimeout(w, 10*time.Second)
+	_, _ = chromedp.Run(pollCtx, chromedp.Poll[bool](`(() => { const c = `+count+`; return c.hidden === 0 && c.rows === `+fmt.Sprint(longBoardEntries+1)+`; })()`,
+		chromedp.WithPollingInterval(50*time.Millisecond)))
+	cancel()
+	printed, err := chromedp.Run(w, chromedp.Evaluate[map[string]any](count))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,6 +61,9 @@ func TestWebhookPanelNotifies(t *testing.T) {
 	if !strings.Contains(rejection, "webhook") {
 		t.Errorf("the rejection %q does not name the webhook", rejection)
 	}
+	if !strings.Contains(rejection, "url: ") {
+		t.Errorf("the rejection %q does not name the field url", rejection)
+	}
 	if !strings.Contains(rejection, "http://") || !strings.Contains(rejection, "https://") {
 		t.Errorf("the rejection %q does not say which URLs are accepted", rejection)
 	}

@@ -26,7 +26,10 @@ export function createNotify({ id, getToken }) {
         body: JSON.stringify({ url: input.value.trim() }),
       });
       const data = await response.json().catch(() => ({}));
-      if (!response.ok) throw new Error((data.error && data.error.message) || `HTTP ${response.status}`);
+      if (!response.ok) {
+        const e = data.error || {};
+        throw new Error(`${e.field ? `${e.field}: ` : ''}${e.message || `HTTP ${response.status}`}`);
+      }
       input.value = '';
       setText(error, '');
     } catch (err) {
