@@ -23,10 +23,7 @@ const longBoardEntries = 4000
 // the editor connection that added the entries, which stays open.
 func openLongBoard(t *testing.T, setup ...chromedp.Action[chromedp.Void]) (context.Context, *sitrep, created, *websocket.Conn) {
 	t.Helper()
-	s := startSitrep(t, "SITREP_MESSAGE_RATE=1000000", "SITREP_MESSAGE_BURST=1000000")
-	inc := declare(t, s, "Long timeline", "P1")
-	responder := addEntries(t, s, inc, longBoardEntries)
-	t.Cleanup(func() { responder.CloseNow() })
+	s, inc, responder := startLongIncident(t, "Long timeline", longBoardEntries)
 	w := newWindow(t, 1280, 900)
 	if len(setup) > 0 {
 		run(t, w, "preparing the window", setup...)

@@ -21,16 +21,11 @@ import (
 func BenchmarkFirstPaint(b *testing.B) {
 	for _, entries := range []int{10, 5000} {
 		b.Run(fmt.Sprintf("entries=%d", entries), func(b *testing.B) {
-			// The entries go in far faster than a person types, so the
-			// per-connection message limit is lifted for this server.
-			s := startSitrep(b, "SITREP_MESSAGE_RATE=1000000", "SITREP_MESSAGE_BURST=1000000")
-			inc := declare(b, s, "First paint", "P1")
 			// The connection that added the entries stays open, as the
 			// responders' boards are during an incident, so the server
 			// keeps the incident loaded and each page load measures the
 			// page, not loading the incident from the database.
-			responder := addEntries(b, s, inc, entries)
-			defer responder.CloseNow()
+			s, inc, _ := startLongIncident(b, "First paint", entries)
 			ctx := newWindow(b, 1280, 900)
 			run(b, ctx, "storing a display name",
 				chromedp.Navigate(s.url()+"/"),
@@ -51,6 +46,20 @@ func BenchmarkFirstPaint(b *testing.B) {
 			b.ReportMetric(paints[len(paints)/2], "ms/paint")
 		})
 	}
+}
+
+// startLongIncident starts a server, declares an incident with title and
+// adds entries timeline entries (item ids fp-item-0 and up). It returns the
+// editor connection that added them, which stays open until the test ends.
+// The entries go in far faster than a person types, so the per-connection
+// message limit is lifted for this server.
+func startLongIncident(t testing.TB, title string, entries int) (*sitrep, created, *websocket.Conn) {
+	t.Helper()
+	s := startSitrep(t, "SITREP_MESSAGE_RATE=1000000", "SITREP_MESSAGE_BURST=1000000")
+	inc := declare(t, s, title, "P1")
+	responder := addEntries(t, s, inc, entries)
+	t.Cleanup(func() { responder.CloseNow() })
+	return s, inc, responder
 }
 
 // addEntries adds n timeline entries through the websocket API, keeping up

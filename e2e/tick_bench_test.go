@@ -16,7 +16,7 @@ func BenchmarkCountdownTick(b *testing.B) {
 	const entries = 5000
 	for _, page := range []struct{ name, root string }{{"board", Board}, {"view", View}} {
 		b.Run(page.name, func(b *testing.B) {
-			s, inc := startLongIncident(b, entries)
+			s, inc, _ := startLongIncident(b, "Countdown tick", entries)
 			ctx := newWindow(b, 1280, 900)
 			link := inc.ViewURL
 			if page.root == Board {

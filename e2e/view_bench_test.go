@@ -20,7 +20,7 @@ import (
 func BenchmarkViewFirstPaint(b *testing.B) {
 	for _, entries := range []int{10, 5000} {
 		b.Run(fmt.Sprintf("entries=%d", entries), func(b *testing.B) {
-			s, inc := startLongIncident(b, entries)
+			s, inc, _ := startLongIncident(b, "Stakeholder view", entries)
 			ctx := newWindow(b, 1280, 900)
 
 			var paints []float64
@@ -50,9 +50,7 @@ func BenchmarkViewFirstPaint(b *testing.B) {
 // are the medians.
 func BenchmarkViewRemoteChange(b *testing.B) {
 	const entries = 5000
-	s, inc := startLongIncident(b, entries)
-	responder := addEntries(b, s, inc, 0)
-	defer responder.CloseNow()
+	s, inc, responder := startLongIncident(b, "Stakeholder view", entries)
 	ctx := newWindow(b, 1280, 900)
 	run(b, ctx, "loading the stakeholder view",
 		chromedp.Navigate(s.url()+inc.ViewURL),
@@ -99,20 +97,4 @@ func BenchmarkViewRemoteChange(b *testing.B) {
 	slices.Sort(renders)
 	b.ReportMetric(updates[len(updates)/2], "ms/change")
 	b.ReportMetric(renders[len(renders)/2], "script-ms/change")
-}
-
-// startLongIncident starts a server, declares an incident and adds entries
-// timeline entries to it. The connection that added them stays open until
-// the benchmark ends, as the responders' boards do during an incident, so
-// the server keeps the incident loaded and a page load measures the page,
-// not loading the incident from the database.
-func startLongIncident(b *testing.B, entries int) (*sitrep, created) {
-	b.Helper()
-	// The entries go in far faster than a person types, so the
-	// per-connection message limit is lifted for this server.
-	s := startSitrep(b, "SITREP_MESSAGE_RATE=1000000", "SITREP_MESSAGE_BURST=1000000")
-	inc := declare(b, s, "Stakeholder view", "P1")
-	responder := addEntries(b, s, inc, entries)
-	b.Cleanup(func() { responder.CloseNow() })
-	return s, inc
 }

@@ -26,10 +26,7 @@ var timelineRows = Section("timeline") + " " + Rows + " > " + Row
 // the entries, which stays open for sending changes.
 func openLongView(t *testing.T) (context.Context, *websocket.Conn) {
 	t.Helper()
-	s := startSitrep(t, "SITREP_MESSAGE_RATE=1000000", "SITREP_MESSAGE_BURST=1000000")
-	inc := declare(t, s, "Stakeholder timeline", "P1")
-	responder := addEntries(t, s, inc, viewEntries)
-	t.Cleanup(func() { responder.CloseNow() })
+	s, inc, responder := startLongIncident(t, "Stakeholder timeline", viewEntries)
 	w := newWindow(t, 1280, 900)
 	run(t, w, "loading the stakeholder view",
 		chromedp.Navigate(s.url()+inc.ViewURL),

@@ -61,8 +61,8 @@ func (h *Hub) startSubmitting(ctx context.Context, c *client) chan struct{} {
 	go func() {
 		defer close(submitted)
 		for ch := range c.changes {
-			// Once the connection is closing nobody hears the answer; the
-			// client still holds the change and sends it again.
+			// Once the connection is closing, the answer cannot reach the
+			// client. The client still holds the change and sends it again.
 			if c.isClosing() {
 				continue
 			}

@@ -77,7 +77,7 @@ type Room struct {
 
 func newRoom(id string, h *Hub) *Room {
 	return &Room{id: id, hub: h, ready: make(chan struct{}), clients: map[*client]struct{}{}, recent: map[string]int64{},
-		closed: make(chan struct{})}
+		closed: make(chan struct{}), out: fanout{w: h.writers}}
 }
 
 func (r *Room) load(ctx context.Context) {
@@ -130,40 +130,53 @@ func (r *Room) join(c *client, tok string, since int64) bool {
 	if len(r.ring) > 0 {
 		first = r.ring[0].Seq
 	}
-	if since > 0 && since <= b.Seq && since >= first-1 {
-		w := welcomeMsg{welcomeHead: welcomeHead{Type: "welcome", Conn: c.id, Role: c.role, Incident: r.id, Seq: b.Seq,
-			ServerTime: time.Now().UnixMilli()}, Changes: []board.Applied{}}
-		for _, a := range r.ring {
-			if a.Seq <= since {
-				continue
-			}
-			if c.role == RoleView {
-				a = forView(a)
-			}
-			w.Changes = append(w.Changes, *a)
-		}
-		c.enqueue(encode(w))
-		r.clients[c] = struct{}{}
-		r.broadcastPresence()
+	resume := since > 0 && since <= b.Seq && since >= first-1
+	if resume {
+		c.enqueue(encode(r.changesWelcome(c, since)))
+	} else {
+		c.welcoming = true
+	}
+	r.clients[c] = struct{}{}
+	r.broadcastPresence()
+	if resume {
 		r.mu.Unlock()
 		return true
 	}
-	c.welcoming = true
-	r.clients[c] = struct{}{}
-	r.broadcastPresence()
 	copied := b.Copy()
 	r.mu.Unlock()
+	c.welcomed(r.recordsWelcome(c, copied))
+	return true
+}
 
-	records := r.welcomeRecords(c.role, copied)
-	head := encode(welcomeHead{Type: "welcome", Conn: c.id, Role: c.role, Incident: r.id, Seq: copied.Seq,
+// changesWelcome returns the welcome of a client that holds the board as of
+// since: the changes after it, from the ring. Callers hold mu.
+func (r *Room) changesWelcome(c *client, since int64) welcomeMsg {
+	w := welcomeMsg{welcomeHead: welcomeHead{Type: "welcome", Conn: c.id, Role: c.role, Incident: r.id,
+		Seq: r.inc.Board.Seq, ServerTime: time.Now().UnixMilli()}, Changes: []board.Applied{}}
+	for _, a := range r.ring {
+		if a.Seq <= since {
+			continue
+		}
+		if c.role == RoleView {
+			a = forView(a)
+		}
+		w.Changes = append(w.Changes, *a)
+	}
+	return w
+}
+
+// recordsWelcome returns the encoded welcome that carries all of b, as c's
+// role shows it.
+func (r *Room) recordsWelcome(c *client, b *board.Board) []byte {
+	records := r.welcomeRecords(c.role, b)
+	head := encode(welcomeHead{Type: "welcome", Conn: c.id, Role: c.role, Incident: r.id, Seq: b.Seq,
 		ServerTime: time.Now().UnixMilli()})
 	msg := make([]byte, 0, len(head)+len(records)+32)
 	msg = append(msg, head[:len(head)-1]...) // without the closing brace
 	msg = append(msg, `,"records":`...)
 	msg = append(msg, records...)
 	msg = append(msg, `,"changes":null}`...)
-	c.welcomed(msg)
-	return true
+	return msg
 }
 
 // welcomeRecords returns the JSON of b's records as shown to role. Joins at
@@ -243,7 +256,7 @@ func (r *Room) sendPresence() {
 	data := encode(msg)
 	// Stakeholders learn how many people are on the board, not who.
 	var forViewers []byte
-	out := r.fanout()
+	out := &r.out
 	for c := range r.clients {
 		if c.role == RoleEdit {
 			out.add(c, data)
@@ -255,12 +268,6 @@ func (r *Room) sendPresence() {
 		out.add(c, forViewers)
 	}
 	out.flush()
-}
-
-// fanout returns the room's broadcast helper, empty. Callers hold mu.
-func (r *Room) fanout() *fanout {
-	r.out.w = r.hub.writers
-	return &r.out
 }
 
 // submit applies, stores and broadcasts one change from c, or sends c the
@@ -377,7 +384,7 @@ func (r *Room) commit(a *board.Applied) {
 	}
 	forEdit := encode(appliedMsg{Type: "change", Applied: a})
 	var forViewers []byte
-	out := r.fanout()
+	out := &r.out
 	for c := range r.clients {
 		if c.role == RoleEdit {
 			out.add(c, forEdit)

@@ -200,8 +200,8 @@ func (c *lockedConn) Write(p []byte) (int, error) {
 	return c.Conn.Write(p)
 }
 
-// WriteFrames writes the held bytes, then p, failing at deadline; a zero
-// deadline never fails for time.
+// WriteFrames writes the held bytes, then p, failing at deadline. With a zero
+// deadline it waits as long as the write takes.
 func (c *lockedConn) WriteFrames(p []byte, deadline time.Time) error {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
