@@ -67,25 +67,3 @@ func (e *Embedded) Stop() {
 	e.cancel()
 	<-e.done
 }
-
-// levelFilter passes on only records at or above min.
-type levelFilter struct {
-	handler slog.Handler
-	min     slog.Level
-}
-
-func (l levelFilter) Enabled(ctx context.Context, level slog.Level) bool {
-	return level >= l.min && l.handler.Enabled(ctx, level)
-}
-
-func (l levelFilter) Handle(ctx context.Context, r slog.Record) error {
-	return l.handler.Handle(ctx, r)
-}
-
-func (l levelFilter) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return levelFilter{handler: l.handler.WithAttrs(attrs), min: l.min}
-}
-
-func (l levelFilter) WithGroup(name string) slog.Handler {
-	return levelFilter{handler: l.handler.WithGroup(name), min: l.min}
-}
