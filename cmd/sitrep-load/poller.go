@@ -79,9 +79,12 @@ func (p *poller) add(i int, ws *wsConn, seq int64) error {
 		return err
 	}
 	// Delayed acknowledgements, as a browser's connection usually has once
-	// it has received some data. Linux resets the option by itself, so read
-	// sets it after every read too. In a 1,000-viewer run this cut the
-	// tool's CPU per message by about a quarter (one run each way).
+	// it has received some data. In a 1,000-viewer run this cut the tool's
+	// CPU per message by about a quarter (one run each way). Linux drops
+	// the option whenever a delayed acknowledgement goes out by timer, so
+	// read sets it again before every read: set after the read, it was off
+	// again by the next message, and a perf profile showed most reads
+	// sending an acknowledgement at once.
 	_ = syscall.SetsockoptInt(pc.fd, syscall.IPPROTO_TCP, syscall.TCP_QUICKACK, 0)
 
 	// Whole frames that arrived with the welcome are handled before the
@@ -163,6 +166,7 @@ func (p *poller) closeAll() {
 // read reads what pc has received, once: epoll reports the connection
 // again while more is waiting.
 func (p *poller) read(ctx context.Context, pc *polled, buf []byte) {
+	_ = syscall.SetsockoptInt(pc.fd, syscall.IPPROTO_TCP, syscall.TCP_QUICKACK, 0) // see add
 	n, err := syscall.Read(pc.fd, buf)
 	if errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EINTR) {
 		return
@@ -177,7 +181,6 @@ func (p *poller) read(ctx context.Context, pc *polled, buf []byte) {
 		}
 		return
 	}
-	_ = syscall.SetsockoptInt(pc.fd, syscall.IPPROTO_TCP, syscall.TCP_QUICKACK, 0) // see add
 	if !p.consume(pc, buf[:n]) {
 		p.remove(pc)
 	}
