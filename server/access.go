@@ -101,7 +101,7 @@ func (s *server) signIn(c *fiber.Ctx) error {
 		return badRequest("key", "is required")
 	}
 	if !sameKey(req.Key, s.cfg.AccessKey) {
-		s.log.Info("sign-in failed", "address", c.IP())
+		s.log.Info("sign-in failed", "address", s.clients.of(c))
 		return &apiError{Status: fiber.StatusUnauthorized, Field: "key", Message: "invalid access key; ask the person who runs this sitrep for the current key"}
 	}
 	now := time.Now()

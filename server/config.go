@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/realclientip/realclientip-go"
 )
 
 // Config is the server's configuration. Each field comes from a flag whose
@@ -34,6 +36,9 @@ type Config struct {
 	MessageRate  int
 	MessageBurst int
 	PprofAddr    string // loopback address serving net/http/pprof; empty serves none
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For gives
+	// the client address; empty trusts none and uses the peer address.
+	TrustedProxies []net.IPNet
 }
 
 type setting struct {
@@ -45,7 +50,7 @@ type setting struct {
 // It returns flag.ErrHelp after printing usage for -h and --help.
 func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Config, error) {
 	var cfg Config
-	var origins, connsPerMinute, messageRate, messageBurst string
+	var origins, connsPerMinute, messageRate, messageBurst, proxies string
 	settings := []setting{
 		{"addr", "SITREP_ADDR", "127.0.0.1:8080", "listen address (host:port)", &cfg.Addr},
 		{"data", "SITREP_DATA", "./data", "folder where the embedded database keeps its files; unused with a MongoDB URI", &cfg.DataDir},
@@ -59,6 +64,7 @@ func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		{"connections-per-minute", "SITREP_CONNECTIONS_PER_MINUTE", "120", "websocket connections one client address may open per minute (also the burst size)", &connsPerMinute},
 		{"message-rate", "SITREP_MESSAGE_RATE", "20", "messages one websocket connection may send per second on average", &messageRate},
 		{"message-burst", "SITREP_MESSAGE_BURST", "100", "messages one websocket connection may send at once before the rate applies", &messageBurst},
+		{"trusted-proxies", "SITREP_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of the reverse proxies in front of sitrep, such as 10.0.0.0/8; a request from one of them counts as coming from the address it gives in X-Forwarded-For. Empty trusts no proxy", &proxies},
 		{"pprof-addr", "SITREP_PPROF_ADDR", "", "loopback address (host:port) serving Go profiles under /debug/pprof/; empty serves none", &cfg.PprofAddr},
 	}
 	fs := flag.NewFlagSet("sitrep", flag.ContinueOnError)
@@ -122,10 +128,31 @@ func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 			return cfg, fmt.Errorf("invalid pprof address %q: use a loopback host:port such as 127.0.0.1:6060, because profiles reveal memory contents", cfg.PprofAddr)
 		}
 	}
+	if cfg.TrustedProxies, err = parseTrustedProxies(proxies); err != nil {
+		return cfg, err
+	}
 	switch cfg.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
 		return cfg, fmt.Errorf("invalid log level %q: use debug, info, warn or error", cfg.LogLevel)
 	}
 	return cfg, nil
+}
+
+// parseTrustedProxies reads a comma-separated list of addresses and CIDR
+// ranges, naming the first entry that is neither.
+func parseTrustedProxies(list string) ([]net.IPNet, error) {
+	var nets []net.IPNet
+	for _, entry := range strings.Split(list, ",") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		n, err := realclientip.AddressesAndRangesToIPNets(entry)
+		if err != nil {
+			return nil, fmt.Errorf("invalid trusted proxy %q: use an IP address such as 10.0.0.7 or a CIDR range such as 10.0.0.0/8, without a zone", entry)
+		}
+		nets = append(nets, n...)
+	}
+	return nets, nil
 }

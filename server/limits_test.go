@@ -84,7 +84,7 @@ func TestConnectionRateLimited(t *testing.T) {
 }
 
 func TestAddressLimiterRefillsAndPrunes(t *testing.T) {
-	l := newAddressLimiter("things", 60)
+	l := newAddressLimiter("things", 60, nil)
 	now := time.Date(2026, 3, 12, 14, 0, 0, 0, time.UTC)
 	for i := 0; i < 60; i++ {
 		if !l.allow("192.0.2.1", now) {

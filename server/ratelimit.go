@@ -14,19 +14,20 @@ import (
 // such as open a websocket. Each address gets a token bucket that refills
 // perMinute tokens a minute and holds at most perMinute.
 //
-// NOTE: behind a reverse proxy every client has the proxy's address, so the
-// limit applies to all of them together; sitrep reads no X-Forwarded-For.
+// The address is the one clientAddresses gives, so behind trusted proxies
+// each client has a bucket of its own.
 type addressLimiter struct {
 	what      string // what is limited, in the plural, for the error message
 	perMinute int
+	addressOf func(*fiber.Ctx) string
 
 	mu        sync.Mutex
 	buckets   map[string]*rate.Limiter
 	lastPrune time.Time
 }
 
-func newAddressLimiter(what string, perMinute int) *addressLimiter {
-	return &addressLimiter{what: what, perMinute: perMinute, buckets: map[string]*rate.Limiter{}}
+func newAddressLimiter(what string, perMinute int, addressOf func(*fiber.Ctx) string) *addressLimiter {
+	return &addressLimiter{what: what, perMinute: perMinute, addressOf: addressOf, buckets: map[string]*rate.Limiter{}}
 }
 
 // allow takes one token from addr's bucket and reports whether there was one.
@@ -60,11 +61,12 @@ func (l *addressLimiter) prune(now time.Time) {
 // limit is middleware that returns 429 with a JSON error once the client's
 // address has used up its bucket.
 func (l *addressLimiter) limit(c *fiber.Ctx) error {
-	if l.allow(c.IP(), time.Now()) {
+	addr := l.addressOf(c)
+	if l.allow(addr, time.Now()) {
 		return c.Next()
 	}
 	wait := (60 + l.perMinute - 1) / l.perMinute
 	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
 	return &apiError{Status: fiber.StatusTooManyRequests, Code: "rate-limited", Field: "address",
-		Message: fmt.Sprintf("more than %d %s per minute from address %s; wait %d s and try again", l.perMinute, l.what, c.IP(), wait)}
+		Message: fmt.Sprintf("more than %d %s per minute from address %s; wait %d s and try again", l.perMinute, l.what, addr, wait)}
 }

@@ -25,6 +25,8 @@ type server struct {
 	// signInLimit guesses of the access key.
 	connLimit   *addressLimiter
 	signInLimit *addressLimiter
+	// clients tells a request's client address, also behind trusted proxies.
+	clients *clientAddresses
 }
 
 // signInsPerMinute is how many sign-in attempts one address may make per
@@ -32,9 +34,10 @@ type server struct {
 const signInsPerMinute = 10
 
 func newServer(cfg Config, st *store.Store, h *hub.Hub, reg *prometheus.Registry, log *slog.Logger) *server {
-	s := &server{cfg: cfg, store: st, hub: h, reg: reg, log: log, base: context.Background(),
-		connLimit:   newAddressLimiter("websocket connections", cfg.ConnectionsPerMinute),
-		signInLimit: newAddressLimiter("sign-in attempts", signInsPerMinute)}
+	clients := newClientAddresses(cfg.TrustedProxies)
+	s := &server{cfg: cfg, store: st, hub: h, reg: reg, log: log, base: context.Background(), clients: clients,
+		connLimit:   newAddressLimiter("websocket connections", cfg.ConnectionsPerMinute, clients.of),
+		signInLimit: newAddressLimiter("sign-in attempts", signInsPerMinute, clients.of)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "sitrep",
 		DisableStartupMessage: true,
