@@ -212,6 +212,10 @@ func (m *memStore) SetTokenHash(context.Context, string, string, []byte) error {
 
 func (m *memStore) SetWebhook(context.Context, string, string) error { return nil }
 
+func (m *memStore) Settings(context.Context, string) (*store.Settings, error) {
+	return &store.Settings{EditTokenHash: m.inc.EditTokenHash, ViewTokenHash: m.inc.ViewTokenHash}, nil
+}
+
 func (m *memStore) SaveSnapshot(context.Context, string, int64, []board.Record) error { return nil }
 
 func (m *memStore) SaveSummary(context.Context, string, int64, board.Digest) error { return nil }

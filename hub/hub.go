@@ -27,6 +27,7 @@ type Store interface {
 	SaveSummary(ctx context.Context, id string, seq int64, d board.Digest) error
 	SetTokenHash(ctx context.Context, id, kind string, hash []byte) error
 	SetWebhook(ctx context.Context, id, url string) error
+	Settings(ctx context.Context, id string) (*store.Settings, error)
 }
 
 // Config holds the hub's timings and limits. Zero fields take the defaults
@@ -47,6 +48,11 @@ type Config struct {
 	// default 500ms.
 	WebhookAttempts int
 	WebhookBackoff  time.Duration
+	// FollowInterval is how often an open room reads what other server
+	// instances on the same database stored: changes, rotated links and
+	// webhooks. Zero, the default, never reads, which suits a database no
+	// other instance uses.
+	FollowInterval time.Duration
 }
 
 // DefaultConfig returns the timings and limits docs/api.md documents. A dead
@@ -141,6 +147,9 @@ func (h *Hub) acquire(ctx context.Context, id string) (*Room, error) {
 			r.load(loadCtx)
 			if r.loadErr == nil {
 				go r.pingLoop()
+				if h.cfg.FollowInterval > 0 {
+					go r.followLoop()
+				}
 			}
 		}()
 	}

@@ -39,7 +39,13 @@ type env struct {
 
 func newEnv(t *testing.T, cfg hub.Config) *env {
 	t.Helper()
-	st := testdb.Open(t)
+	return newEnvOn(t, cfg, testdb.Open(t))
+}
+
+// newEnvOn starts a hub on st, which another env may share, as server
+// instances on one database do.
+func newEnvOn(t *testing.T, cfg hub.Config, st *store.Store) *env {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	reg := prometheus.NewRegistry()
 	h := hub.New(st, log, reg, cfg)

@@ -305,13 +305,15 @@ func (r *Room) submit(ctx context.Context, c *client, ch board.Change) {
 		var dup *store.DuplicateError
 		switch {
 		case err == nil:
-			r.commit(a)
+			r.commit(a, true)
 			r.hub.metrics.changes.WithLabelValues("accepted").Inc()
 			return
 		case errors.As(err, &dup):
 			// An insert that timed out may still have landed: the log then
 			// holds changes this room never applied. Apply and broadcast
 			// them first, or the sender would drop an edit nobody sees.
+			// NOTE: such a change of this instance's own sends no webhook
+			// notification, because catchUp cannot tell it from another's.
 			if err := r.catchUp(ctx); err != nil {
 				r.unavailable(c, ch.ID, err)
 				return
@@ -365,14 +367,17 @@ func (r *Room) catchUp(ctx context.Context) error {
 		return err
 	}
 	for i := range missed {
-		r.commit(&missed[i])
+		r.commit(&missed[i], false)
 	}
 	return nil
 }
 
 // commit makes a stored change part of the board and sends it to every
-// client, encoded once per role.
-func (r *Room) commit(a *board.Applied) {
+// client, encoded once per role. ours is true for a change this instance
+// stored. Only those trigger webhook notifications, because every instance
+// with the incident open commits every change, and each notification must
+// go out once.
+func (r *Room) commit(a *board.Applied, ours bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	started := time.Now()
@@ -396,7 +401,7 @@ func (r *Room) commit(a *board.Applied) {
 		out.add(c, forViewers)
 	}
 	out.flush()
-	if r.inc.WebhookURL != "" {
+	if ours && r.inc.WebhookURL != "" {
 		if texts := notifications(r.id, r.inc.Board.Header().Text("title"), a); len(texts) > 0 {
 			r.hub.notify.enqueue(r.id, r.inc.WebhookURL, texts)
 		}

@@ -273,7 +273,7 @@ func (r *Room) applySystem(ctx context.Context, fields map[string]any) error {
 		}
 		err := r.hub.store.InsertChange(ctx, r.id, a)
 		if err == nil {
-			r.commit(a)
+			r.commit(a, true)
 			return nil
 		}
 		if !errors.Is(err, store.ErrSeqTaken) {

@@ -52,6 +52,7 @@ func start(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	hubCfg := hub.DefaultConfig()
 	hubCfg.MessageRate, hubCfg.MessageBurst = float64(cfg.MessageRate), cfg.MessageBurst
+	hubCfg.FollowInterval = cfg.FollowInterval
 	a.hub = hub.New(st, log, reg, hubCfg)
 	a.srv = newServer(cfg, st, a.hub, reg, log)
 

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/realclientip/realclientip-go"
 )
@@ -36,6 +37,10 @@ type Config struct {
 	MessageRate  int
 	MessageBurst int
 	PprofAddr    string // loopback address serving net/http/pprof; empty serves none
+	// FollowInterval is how often an open incident reads what other
+	// instances on the same MongoDB stored; zero never reads. The embedded
+	// database serves one process only, so there it is always zero.
+	FollowInterval time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For gives
 	// the client address; empty trusts none and uses the peer address.
 	TrustedProxies []net.IPNet
@@ -50,7 +55,7 @@ type setting struct {
 // It returns flag.ErrHelp after printing usage for -h and --help.
 func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Config, error) {
 	var cfg Config
-	var origins, connsPerMinute, messageRate, messageBurst, proxies string
+	var origins, connsPerMinute, messageRate, messageBurst, proxies, follow string
 	settings := []setting{
 		{"addr", "SITREP_ADDR", "127.0.0.1:8080", "listen address (host:port)", &cfg.Addr},
 		{"data", "SITREP_DATA", "./data", "folder where the embedded database keeps its files; unused with a MongoDB URI", &cfg.DataDir},
@@ -64,6 +69,7 @@ func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		{"connections-per-minute", "SITREP_CONNECTIONS_PER_MINUTE", "120", "websocket connections one client address may open per minute (also the burst size)", &connsPerMinute},
 		{"message-rate", "SITREP_MESSAGE_RATE", "20", "messages one websocket connection may send per second on average", &messageRate},
 		{"message-burst", "SITREP_MESSAGE_BURST", "100", "messages one websocket connection may send at once before the rate applies", &messageBurst},
+		{"follow-interval", "SITREP_FOLLOW_INTERVAL", "1s", "with a MongoDB URI: how often an open incident reads the changes, link rotations and webhooks other sitrep instances on that database stored, such as 500ms; 0 never reads, for a single instance. Unused with the embedded database", &follow},
 		{"trusted-proxies", "SITREP_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of the reverse proxies in front of sitrep, such as 10.0.0.0/8; a request from one of them counts as coming from the address it gives in X-Forwarded-For. Empty trusts no proxy", &proxies},
 		{"pprof-addr", "SITREP_PPROF_ADDR", "", "loopback address (host:port) serving Go profiles under /debug/pprof/; empty serves none", &cfg.PprofAddr},
 	}
@@ -127,6 +133,12 @@ func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
 			return cfg, fmt.Errorf("invalid pprof address %q: use a loopback host:port such as 127.0.0.1:6060, because profiles reveal memory contents", cfg.PprofAddr)
 		}
+	}
+	if cfg.FollowInterval, err = time.ParseDuration(follow); err != nil || cfg.FollowInterval < 0 {
+		return cfg, fmt.Errorf("invalid follow interval %q: use a duration such as 1s or 500ms, or 0 for a single instance", follow)
+	}
+	if cfg.MongoDBURI == "" {
+		cfg.FollowInterval = 0
 	}
 	if cfg.TrustedProxies, err = parseTrustedProxies(proxies); err != nil {
 		return cfg, err

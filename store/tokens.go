@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Token kinds: which of an incident's two links a token opens.
@@ -50,4 +53,32 @@ func (s *Store) SetWebhook(ctx context.Context, id, url string) error {
 		return fmt.Errorf("store: set webhook of %s: %w", id, ErrNotFound)
 	}
 	return nil
+}
+
+// Settings are the parts of an incident that change outside its change
+// log: the hashes of its link tokens and its webhook URL.
+type Settings struct {
+	EditTokenHash []byte
+	ViewTokenHash []byte
+	WebhookURL    string
+}
+
+// Settings reads the incident's token hashes and webhook URL, so that a
+// server instance can notice a link rotated or a webhook set through
+// another instance. It returns ErrNotFound for an unknown incident.
+func (s *Store) Settings(ctx context.Context, id string) (*Settings, error) {
+	var doc struct {
+		EditTokenHash []byte `bson:"editTokenHash"`
+		ViewTokenHash []byte `bson:"viewTokenHash"`
+		WebhookURL    string `bson:"webhookUrl"`
+	}
+	projection := bson.D{{Key: "editTokenHash", Value: 1}, {Key: "viewTokenHash", Value: 1}, {Key: "webhookUrl", Value: 1}}
+	err := s.incidents.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(projection)).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, fmt.Errorf("store: settings of %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: read settings of %s: %w", id, err)
+	}
+	return &Settings{EditTokenHash: doc.EditTokenHash, ViewTokenHash: doc.ViewTokenHash, WebhookURL: doc.WebhookURL}, nil
 }
