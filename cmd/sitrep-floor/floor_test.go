@@ -11,6 +11,17 @@ import (
 	"github.com/coder/websocket"
 )
 
+// startFloor serves the floor's routes on loopback for the test and
+// returns the server and a context that ends with the test.
+func startFloor(t *testing.T) (*httptest.Server, context.Context) {
+	t.Helper()
+	srv := httptest.NewServer(routes(newBroadcaster(806)))
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return srv, ctx
+}
+
 // dial opens a connection with the given token and returns the welcome's seq.
 func dial(t *testing.T, ctx context.Context, base, token string) (*websocket.Conn, int64) {
 	t.Helper()
@@ -54,10 +65,7 @@ type change struct {
 // that each connection gets each once, numbered in order and padded to the
 // configured size, also after one viewer has left.
 func TestBroadcastReachesAllInOrder(t *testing.T) {
-	srv := httptest.NewServer(routes(newBroadcaster(806)))
-	defer srv.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	srv, ctx := startFloor(t)
 
 	editor, _ := dial(t, ctx, srv.URL, "edit")
 	stays, _ := dial(t, ctx, srv.URL, "view")
@@ -96,10 +104,7 @@ func TestBroadcastReachesAllInOrder(t *testing.T) {
 // TestViewerCannotBroadcast checks that only the edit token's messages are
 // sent on, and that a hello without a known token is refused.
 func TestViewerCannotBroadcast(t *testing.T) {
-	srv := httptest.NewServer(routes(newBroadcaster(806)))
-	defer srv.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	srv, ctx := startFloor(t)
 
 	editor, _ := dial(t, ctx, srv.URL, "edit")
 	viewer, _ := dial(t, ctx, srv.URL, "view")
