@@ -104,3 +104,143 @@ func TestViewsFitPhoneAndWallDisplay(t *testing.T) {
 		})
 	}
 }
+
+// countdownFitJS reports, for each timer of the countdown page, whether its
+// digits sit inside the viewport and are not cut, and their font size.
+const countdownFitJS = `(() => {
+	const out = [];
+	for (const d of document.querySelectorAll('.cd-digits')) {
+		const r = d.getBoundingClientRect();
+		out.push({text: d.textContent, bottom: Math.round(r.bottom), right: Math.round(r.right),
+			cut: d.scrollWidth > d.clientWidth + 1, px: parseFloat(getComputedStyle(d).fontSize)});
+	}
+	return JSON.stringify({height: innerHeight, width: innerWidth, timers: out});
+})()`
+
+// TestCountdownFitsScreenShare opens the countdown of an incident with three
+// next updates at the sizes a shared screen or a phone has, and checks that
+// every timer's digits are on screen, whole, and large.
+func TestCountdownFitsScreenShare(t *testing.T) {
+	s := startSitrep(t)
+	inc := seedExample(t, s)
+	for _, size := range [][2]int64{{1280, 720}, {1280, 900}, {1920, 1080}, {360, 740}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			w := newWindow(t, int(size[0]), int(size[1]))
+			run(t, w, "open the countdown", chromedp.EmulateViewport(size[0], size[1]),
+				chromedp.Navigate(s.url()+inc.CountdownURL), chromedp.WaitVisible(chromedp.CSS(ConnectionLive)))
+			screenshot(t, w, fmt.Sprintf("countdown-%dx%d", size[0], size[1]))
+			raw, err := chromedp.Run(w, chromedp.Evaluate[string](countdownFitJS))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var fit struct {
+				Height, Width int
+				Timers        []struct {
+					Text          string
+					Bottom, Right int
+					Cut           bool
+					Px            float64
+				}
+			}
+			if err := json.Unmarshal([]byte(raw), &fit); err != nil {
+				t.Fatal(err)
+			}
+			if len(fit.Timers) != 3 {
+				t.Fatalf("countdown shows %d timers, want the example's 3", len(fit.Timers))
+			}
+			for _, d := range fit.Timers {
+				if d.Bottom > fit.Height || d.Right > fit.Width {
+					t.Errorf("digits %q end at %d,%d, outside the %dx%d screen", d.Text, d.Right, d.Bottom, fit.Width, fit.Height)
+				}
+				if d.Cut {
+					t.Errorf("digits %q are cut off", d.Text)
+				}
+				if d.Px < 40 {
+					t.Errorf("digits %q are %.0f px high, want at least 40 to read across a room", d.Text, d.Px)
+				}
+			}
+		})
+	}
+}
+
+// columnHeadsJS lists, for every visible column head of the board, the
+// heads that do not sit above their cells in the section's first row.
+const columnHeadsJS = `(() => {
+	const out = [];
+	for (const head of document.querySelectorAll('.row-head')) {
+		if (head.getBoundingClientRect().height === 0) continue;
+		const section = head.closest('[data-test="section"]');
+		const row = section.querySelector('[data-test="row"] .row-fields');
+		if (!row) continue;
+		const heads = [...head.querySelectorAll('.row-head-fields > span')];
+		const cells = [...row.children];
+		if (heads.length !== cells.length) {
+			out.push(section.dataset.list + ': ' + heads.length + ' heads for ' + cells.length + ' cells (' + heads.map((h) => h.textContent).join(', ') + ')');
+			continue;
+		}
+		heads.forEach((h, i) => {
+			const a = h.getBoundingClientRect(), b = cells[i].getBoundingClientRect();
+			if (Math.abs(a.left - b.left) > 2 || Math.abs(a.width - b.width) > 2) {
+				out.push(section.dataset.list + ': head "' + h.textContent + '" at ' + Math.round(a.left) + '+' + Math.round(a.width) +
+					', its cell at ' + Math.round(b.left) + '+' + Math.round(b.width));
+			}
+		});
+	}
+	return JSON.stringify(out);
+})()`
+
+// TestColumnHeadsSitAboveTheirCells opens the example board wide enough for
+// one-line rows and checks that every column head has a cell below it.
+func TestColumnHeadsSitAboveTheirCells(t *testing.T) {
+	s := startSitrep(t)
+	inc := seedExample(t, s)
+	for _, width := range []int64{1280, 1920} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			w := newWindow(t, int(width), 900)
+			run(t, w, "set the viewport", chromedp.EmulateViewport(width, 900))
+			if err := openBoard(w, s.url(), inc.EditURL, "sonia"); err != nil {
+				t.Fatal(err)
+			}
+			screenshot(t, w, fmt.Sprintf("board-%d", width))
+			var bad []string
+			raw, err := chromedp.Run(w, chromedp.Evaluate[string](columnHeadsJS))
+			if err == nil {
+				err = json.Unmarshal([]byte(raw), &bad)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, b := range bad {
+				t.Error(b)
+			}
+		})
+	}
+}
+
+// TestHiddenElementsStayHidden checks that an element with the hidden
+// attribute is not drawn even where a class sets its display, as the kind
+// badge of a plain note did, showing an empty pill.
+func TestHiddenElementsStayHidden(t *testing.T) {
+	s := startSitrep(t)
+	inc := seedExample(t, s)
+	w := newWindow(t, 1280, 900)
+	if err := openBoard(w, s.url(), inc.EditURL, "sonia"); err != nil {
+		t.Fatal(err)
+	}
+	drawn, err := chromedp.Run(w, chromedp.Evaluate[[]string](`[...document.querySelectorAll('[hidden]')]
+		.filter((e) => getComputedStyle(e).display !== 'none')
+		.map((e) => e.tagName.toLowerCase() + '.' + [...e.classList].join('.') + '[data-test=' + (e.dataset.test || '') + ']')`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes, err := chromedp.Run(w, chromedp.Evaluate[int](`document.querySelectorAll('[data-test="entry-kind"][hidden]').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes == 0 {
+		t.Fatal("the example board has no plain note entry to check")
+	}
+	if len(drawn) > 0 {
+		t.Errorf("%d hidden elements are drawn, such as %v", len(drawn), drawn[:min(len(drawn), 5)])
+	}
+}

@@ -328,3 +328,28 @@ func TestWebsocketsShareTheirIncidentRoom(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesLinkTheirIcon checks that every page names the icon and that it
+// is served, so that browsers stop asking for a missing /favicon.ico.
+func TestPagesLinkTheirIcon(t *testing.T) {
+	_, base := startApp(t)
+	for _, path := range []string{"/", "/signin", "/incidents/INC-2026-1204-001", "/incidents/INC-2026-1204-001/view", "/incidents/INC-2026-1204-001/countdown"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), `<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">`) {
+			t.Errorf("%s links no icon", path)
+		}
+	}
+	resp, err := http.Get(base + "/static/img/favicon.svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "image/svg+xml") {
+		t.Errorf("icon answered %d %q, want 200 image/svg+xml", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}

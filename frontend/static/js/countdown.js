@@ -112,6 +112,8 @@ function main() {
       else if (overdue) flag = 'OVERDUE by';
       setText(entry.flag, flag);
       entry.item.classList.toggle('is-overdue', overdue);
+      // Hours make the digits wider ("1:02:03"), so they get a smaller size.
+      entry.digits.classList.toggle('is-long', entry.digits.textContent.length > 5);
     }
   }
   const announce = watchMoments();

@@ -21,6 +21,13 @@ const MIN_FIRST_ROWS = 20;
 // Chromium 148 trace a scan took 200 to 670 ms at 2,000 to 5,000 rows.
 const SLICE_MS = 40;
 
+// shownFields returns the fields a row of the list edits, in order: those
+// clients may set, less the ones the list's hooks hide. The column heads
+// (columns.js) use it too, so that each head sits above its cells.
+export function shownFields(listSchema, hooks = {}) {
+  return listSchema.fields.filter((field) => !field.serverOnly && !(hooks.hiddenFields || []).includes(field.name));
+}
+
 // createSection builds one list's section. ctx contains the page's shared
 // parts: schema list, session, getSeq, nowMs. hooks: see sections.js.
 export function createSection(listSchema, ctx, hooks = {}) {
@@ -68,8 +75,7 @@ export function createSection(listSchema, ctx, hooks = {}) {
     meta.append(createdBy, pendingMark, deletedMark);
     const actions = el('div', { class: 'row-actions' });
     const row = el('li', { class: 'row', 'data-test': 'row', 'data-id': record.id, 'data-list': list }, fieldsEl, meta, actions);
-    const editors = listSchema.fields
-      .filter((field) => !field.serverOnly && !(hooks.hiddenFields || []).includes(field.name))
+    const editors = shownFields(listSchema, hooks)
       .map((field) => createEditor({
         list, item: record.id, field, label: fieldLabel(list, field.name), getSeq: ctx.getSeq, nowMs: ctx.nowMs,
         commit: (fields, base) => ctx.session.submit({ op: 'update', list, item: record.id, fields }, base),
