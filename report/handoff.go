@@ -12,8 +12,9 @@ import (
 const maxRecentActions = 5
 
 // Handoff returns the brief an incoming incident commander reads: status and
-// impact, hypotheses, actions in flight, the last update each audience
-// received and when the next is due, and the owners. It is plain text for a
+// impact, the owners, hypotheses, the state of each service, the latest
+// actions taken with their results, the open action items, the last update
+// each audience received and when the next is due, and the key times. It is plain text for a
 // chat message; every line of user text is kept on one line.
 func Handoff(b *board.Board, now time.Time) string {
 	var w strings.Builder
@@ -45,27 +46,44 @@ func Handoff(b *board.Board, now time.Time) string {
 		line("- [%s] %s%s", strings.ReplaceAll(r.Text("state"), "-", " "), oneLine(r.Text("text")), owner)
 	}
 
-	line("\nActions in flight:")
-	inFlight := 0
-	for _, r := range live(records, board.ListActionItems) {
-		if r.Text("status") == "done" {
-			continue
-		}
-		inFlight++
-		line("- [%s] %s (owner %s)", r.Text("status"), oneLine(r.Text("action")), orNone(oneLine(r.Text("owner")), "nobody"))
+	line("\nSystem state:")
+	services := live(records, board.ListServices)
+	if len(services) == 0 {
+		line("- no services listed")
 	}
+	for _, r := range services {
+		note := ""
+		if n := oneLine(r.Text("note")); n != "" {
+			note = ": " + n
+		}
+		line("- %s [%s]%s", oneLine(r.Text("name")), r.Text("state"), note)
+	}
+
+	// The latest actions taken come first in the commander's questions:
+	// what has been tried, and with what result.
+	line("\nActions taken (latest %d):", maxRecentActions)
 	actions := live(records, board.ListActions)
 	if len(actions) > maxRecentActions {
 		actions = actions[len(actions)-maxRecentActions:]
 	}
+	if len(actions) == 0 {
+		line("- none yet")
+	}
 	for _, r := range actions {
-		if r.Text("result") != "" {
+		line("- %s %s (owner %s): %s", utc(r.Text("at"), "?"), oneLine(r.Text("action")),
+			orNone(oneLine(r.Text("owner")), "nobody"), orNone(oneLine(r.Text("result")), "no result yet"))
+	}
+
+	line("\nOpen action items:")
+	open := 0
+	for _, r := range live(records, board.ListActionItems) {
+		if r.Text("status") == "done" {
 			continue
 		}
-		inFlight++
-		line("- [taken, no result yet] %s at %s (owner %s)", oneLine(r.Text("action")), utc(r.Text("at"), "?"), orNone(oneLine(r.Text("owner")), "nobody"))
+		open++
+		line("- [%s] %s (owner %s)", r.Text("status"), oneLine(r.Text("action")), orNone(oneLine(r.Text("owner")), "nobody"))
 	}
-	if inFlight == 0 {
+	if open == 0 {
 		line("- none")
 	}
 

@@ -27,6 +27,9 @@ func testBoard(t *testing.T) *board.Board {
 		{ID: "4", Op: board.OpPost, List: board.ListUpdates, Item: "update-1", Fields: map[string]any{"text": "Still investigating"}},
 		{ID: "5", Op: board.OpUpdate, List: board.ListHeader, Item: board.HeaderID, Fields: map[string]any{"status": "identified", "customerImpact": "40% of checkouts fail | [link](javascript:x)"}},
 		{ID: "6", Op: board.OpUpdate, List: board.ListRoles, Item: "role-5", Fields: map[string]any{"person": "kim; lead, payments"}},
+		{ID: "8", Op: board.OpAdd, List: board.ListServices, Item: "s1", Fields: map[string]any{"name": "payments-api", "state": "degraded", "note": "5xx at 38%"}},
+		{ID: "9", Op: board.OpAdd, List: board.ListActions, Item: "a1", Fields: map[string]any{"at": "2026-03-12T14:30:00Z", "action": "Rolled back payments-api", "owner": "raj", "result": "5xx down to 2%"}},
+		{ID: "10", Op: board.OpAdd, List: board.ListActionItems, Item: "i1", Fields: map[string]any{"action": "Add a canary for payments-api deploys", "owner": "kim"}},
 	}
 	for _, c := range changes {
 		a, err := b.Apply(c, "sonia", at)
@@ -72,6 +75,9 @@ func TestHandoffListsWhatIsOpen(t *testing.T) {
 		"- [open] Slow queries exhaust the pool, owner @raj",
 		`- Internal sync: last posted 2026-03-12 14:43 UTC: "Still investigating"; next stopped (incident resolved)`,
 		"- Postmortem owner: kim; lead, payments",
+		"- payments-api [degraded]: 5xx at 38%",
+		"- 2026-03-12 14:30 UTC Rolled back payments-api (owner raj): 5xx down to 2%",
+		"- [open] Add a canary for payments-api deploys (owner kim)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("handoff lacks %q:\n%s", want, out)
