@@ -244,3 +244,41 @@ func TestHiddenElementsStayHidden(t *testing.T) {
 		t.Errorf("%d hidden elements are drawn, such as %v", len(drawn), drawn[:min(len(drawn), 5)])
 	}
 }
+
+// TestPictureTextKeepsItsSize checks that the incident picture is drawn at
+// the width it is shown at, so its labels keep their font size, and that
+// no axis label runs past the drawing's edges.
+func TestPictureTextKeepsItsSize(t *testing.T) {
+	s := startSitrep(t)
+	inc := seedExample(t, s)
+	w := newWindow(t, 1280, 900)
+	run(t, w, "set the viewport", chromedp.EmulateViewport(1280, 900))
+	if err := openBoard(w, s.url(), inc.EditURL, "sonia"); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Scale float64
+		Cut   []string
+	}
+	raw, err := chromedp.Run(w, chromedp.Evaluate[string](`(() => {
+		const svg = document.querySelector('[data-test="picture"]');
+		const box = svg.getBoundingClientRect();
+		const cut = [...svg.querySelectorAll('text')].filter((t) => {
+			const r = t.getBoundingClientRect();
+			return r.left < box.left - 0.5 || r.right > box.right + 0.5;
+		}).map((t) => t.textContent);
+		return JSON.stringify({scale: box.width / svg.viewBox.baseVal.width, cut});
+	})()`))
+	if err == nil {
+		err = json.Unmarshal([]byte(raw), &got)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Scale < 0.95 || got.Scale > 1.05 {
+		t.Errorf("picture drawn at %.2f times its size, so its 10 px labels show at %.1f px", got.Scale, 10*got.Scale)
+	}
+	if len(got.Cut) > 0 {
+		t.Errorf("labels run past the picture's edge: %v", got.Cut)
+	}
+}

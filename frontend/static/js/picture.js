@@ -6,7 +6,10 @@
 import { formatTime, parseISO, utcDateTime } from './time.js';
 
 const NS = 'http://www.w3.org/2000/svg';
+// WIDTH is the drawing's width when its frame has no width yet, and
+// MIN_WIDTH the narrowest it is drawn: a narrower frame scrolls sideways.
 const WIDTH = 960;
+const MIN_WIDTH = 640;
 const LEFT = 110;
 const RIGHT = 20;
 const ROW = 26;
@@ -39,8 +42,11 @@ export function bands(header, field, endMs) {
 }
 
 // drawPicture returns the SVG for the header, timeline entries and actions
-// taken, with the axis ending at nowMs or at resolution.
-export function drawPicture(header, entries, actions, nowMs) {
+// taken, with the axis ending at nowMs or at resolution. frameWidth is the
+// width in CSS pixels it is shown at: drawn at that width, its text keeps
+// its font size instead of shrinking with the drawing.
+export function drawPicture(header, entries, actions, nowMs, frameWidth = WIDTH) {
+  const width = Math.max(MIN_WIDTH, Math.round(frameWidth) || WIDTH);
   const f = header.fields;
   const times = [...entries, ...actions].map((r) => parseISO(r.fields.at)).filter(Boolean).map((d) => d.getTime());
   const declared = parseISO(f.declaredAt);
@@ -48,12 +54,12 @@ export function drawPicture(header, entries, actions, nowMs) {
   const resolved = parseISO(f.resolvedAt);
   const end = resolved ? Math.max(resolved.getTime(), ...times) : Math.max(nowMs, ...times);
   const start = Math.min(...times, end - 60000);
-  const x = (ms) => LEFT + ((ms - start) / Math.max(1, end - start)) * (WIDTH - LEFT - RIGHT);
+  const x = (ms) => LEFT + ((ms - start) / Math.max(1, end - start)) * (width - LEFT - RIGHT);
 
   const audiences = [...new Set(entries.filter((r) => r.fields.kind === 'update').map((r) => r.fields.audience || 'update'))];
   const rows = ['Severity', 'Status', 'Events', ...audiences.map((a) => `Update: ${a}`), 'Actions'];
   const height = 30 + rows.length * ROW;
-  const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', class: 'picture', 'data-test': 'picture',
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'picture', 'data-test': 'picture',
     'aria-label': `Incident picture from ${utcDateTime(new Date(start))} to ${utcDateTime(new Date(end))} UTC` });
   root.append(svg('title', {}, 'Incident picture: severity and status bands, events, updates and actions on a UTC time axis'));
   rows.forEach((name, i) => {
@@ -93,12 +99,16 @@ export function drawPicture(header, entries, actions, nowMs) {
   // Axis: about six ticks on whole minutes, labelled HH:MM UTC; the first
   // label carries the date so an incident past midnight stays unambiguous.
   const axisY = height - 8;
-  root.append(svg('line', { x1: LEFT, x2: WIDTH - RIGHT, y1: axisY - 10, y2: axisY - 10, stroke: 'currentColor', 'stroke-width': 1 }));
+  root.append(svg('line', { x1: LEFT, x2: width - RIGHT, y1: axisY - 10, y2: axisY - 10, stroke: 'currentColor', 'stroke-width': 1 }));
   const step = Math.max(60000, Math.ceil((end - start) / 6 / 60000) * 60000);
   for (let t = Math.ceil(start / step) * step, i = 0; t <= end && i < 12; t += step, i += 1) {
     const label = utcDateTime(new Date(t));
     const text = i === 0 || label.slice(0, 10) !== utcDateTime(new Date(t - step)).slice(0, 10) ? `${label} UTC` : label.slice(11);
-    root.append(svg('text', { x: x(t), y: axisY, 'font-size': 10, 'text-anchor': 'middle', fill: 'currentColor' }, text));
+    // A label near either end is anchored there, so that it is not cut.
+    let anchor = 'middle';
+    if (x(t) < LEFT + 60) anchor = 'start';
+    else if (x(t) > width - RIGHT - 60) anchor = 'end';
+    root.append(svg('text', { x: x(t), y: axisY, 'font-size': 10, 'text-anchor': anchor, fill: 'currentColor' }, text));
   }
   return root;
 }

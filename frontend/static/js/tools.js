@@ -89,11 +89,12 @@ export function createTools({ id, getToken, nowMs }) {
     // The picture's right edge follows the clock. A render in the same
     // minute with the same records skips the redraw.
     const minute = Math.floor(nowMs() / 60000);
+    const width = picture.clientWidth;
     const signature = JSON.stringify([header.seq, header.fields, entries.map((r) => [r.id, r.seq, r.fields.at]),
-      actions.map((r) => [r.id, r.seq, r.fields.at]), header.fields.resolvedAt ? 0 : minute]);
+      actions.map((r) => [r.id, r.seq, r.fields.at]), header.fields.resolvedAt ? 0 : minute, width]);
     if (signature === lastSignature) return;
     lastSignature = signature;
-    picture.replaceChildren(drawPicture(header, entries, actions, nowMs()));
+    picture.replaceChildren(drawPicture(header, entries, actions, nowMs(), width));
   }
 
   return { root, render };
