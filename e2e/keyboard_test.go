@@ -196,7 +196,11 @@ func TestShortcutsReorderDeleteTickHistory(t *testing.T) {
 	// Alt+Backspace deletes the focused row and moves to the next one. The
 	// deleted row is restored from the "Show deleted" list, reached with Tab.
 	row := Section("hypotheses") + " " + RowByID(before[0])
-	run(t, w, "delete with Alt+Backspace", keys(kb.Backspace, alt), chromedp.WaitVisible(chromedp.CSS(row+"[data-deleted]")))
+	// A deleted row moves to the "Show deleted" list, which stays closed.
+	run(t, w, "delete with Alt+Backspace", keys(kb.Backspace, alt), chromedp.WaitReady(chromedp.CSS(row+"[data-deleted]")))
+	if visible, err := chromedp.Run(w, chromedp.Evaluate[bool](`!!document.querySelector(`+jsString(row)+`).offsetParent`)); err != nil || visible {
+		t.Errorf("the deleted hypothesis shows before Show deleted is ticked (%v)", err)
+	}
 	if got := focusedTest(t, w); got != " hypotheses "+before[1]+" field text" {
 		t.Errorf("after deleting, focus on %q, want the next hypothesis", got)
 	}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -280,5 +281,49 @@ func TestPictureTextKeepsItsSize(t *testing.T) {
 	}
 	if len(got.Cut) > 0 {
 		t.Errorf("labels run past the picture's edge: %v", got.Cut)
+	}
+}
+
+// TestSectionMenuJumpsOnAPhone opens the board at phone size and jumps to
+// Next updates through the section menu: the section must come into view
+// with focus, and the address must keep the edit key.
+func TestSectionMenuJumpsOnAPhone(t *testing.T) {
+	s := startSitrep(t)
+	inc := seedExample(t, s)
+	w := newWindow(t, 360, 740)
+	run(t, w, "set the viewport", chromedp.EmulateViewport(360, 740))
+	if err := openBoard(w, s.url(), inc.EditURL, "sonia"); err != nil {
+		t.Fatal(err)
+	}
+	run(t, w, "jump to Next updates",
+		chromedp.Click(chromedp.CSS(`[data-test="section-nav"] > summary`)),
+		chromedp.Click(chromedp.CSS(`[data-test="section-jump"][data-target="h-updates"]`)))
+	var got struct {
+		Top     float64
+		Focused string
+		Hash    string
+		Open    bool
+	}
+	raw, err := chromedp.Run(w, chromedp.Evaluate[string](`JSON.stringify({
+		top: document.querySelector('[data-test="section"][data-list="updates"]').getBoundingClientRect().top,
+		focused: document.activeElement.dataset.list || document.activeElement.tagName,
+		hash: location.hash, open: document.querySelector('[data-test="section-nav"]').open})`))
+	if err == nil {
+		err = json.Unmarshal([]byte(raw), &got)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Top < -1 || got.Top > 100 {
+		t.Errorf("Next updates starts %.0f px from the top of the screen, want it at the top", got.Top)
+	}
+	if got.Focused != "updates" {
+		t.Errorf("focus is on %q, want the Next updates section", got.Focused)
+	}
+	if !strings.Contains(got.Hash, "key=") {
+		t.Errorf("the address lost its edit key: hash %q", got.Hash)
+	}
+	if got.Open {
+		t.Error("the section menu stayed open after the jump")
 	}
 }

@@ -22,6 +22,7 @@ import { createTools } from './tools.js';
 import { createNotify } from './notify.js';
 import { addColumnHeads } from './columns.js';
 import { createQuickEntry } from './quickentry.js';
+import { createSectionNav } from './sectionnav.js';
 import { createBoardButtons, installShortcuts } from './shortcuts.js';
 import { coalesce, revokedText, showFatal } from './page.js';
 import { afterPaint } from './idle.js';
@@ -72,6 +73,7 @@ async function main() {
   const sections = schema.lists.filter((l) => l.name !== 'header' && !l.system).map((l) => createSection(l, ctx, SECTION_HOOKS[l.name]));
   for (const section of sections) sectionsEl.append(section.root);
   addColumnHeads(sectionsEl, schema);
+  notify.root.after(createSectionNav(sectionsEl));
   const quick = createQuickEntry(ctx);
   const { help } = installShortcuts({ quick, sections: sectionsEl });
   nameButton.before(...createBoardButtons({ quick, help }));
