@@ -327,3 +327,30 @@ func TestSectionMenuJumpsOnAPhone(t *testing.T) {
 		t.Error("the section menu stayed open after the jump")
 	}
 }
+
+// TestViewBadgesMatchTheBoard checks that the stakeholder view draws entry
+// kinds as the board does: pills one line high, not blocks stretched to
+// the height of their row.
+func TestViewBadgesMatchTheBoard(t *testing.T) {
+	s := startSitrep(t)
+	inc := seedExample(t, s)
+	w := newWindow(t, 1280, 900)
+	run(t, w, "open the view", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(s.url()+inc.ViewURL),
+		chromedp.WaitVisible(chromedp.CSS(View+`[data-loaded="true"]`)))
+	bad, err := chromedp.Run(w, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.view .badge')]
+		.filter((b) => b.getBoundingClientRect().height > 32 || parseFloat(getComputedStyle(b).borderTopLeftRadius) < 4)
+		.map((b) => b.textContent + ' ' + Math.round(b.getBoundingClientRect().height) + ' px high')`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := chromedp.Run(w, chromedp.Evaluate[int](`document.querySelectorAll('.view .badge').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("the example's view shows no badge to check")
+	}
+	for _, b := range bad {
+		t.Errorf("badge %s, or square, want a pill one line high", b)
+	}
+}
