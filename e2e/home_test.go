@@ -42,3 +42,32 @@ func TestHomePageDeclaresAndLists(t *testing.T) {
 		t.Errorf("the incident list lacks %q", missing)
 	}
 }
+
+// TestDeclareShowsActiveLookalike declares an outage that is
+// already active under a longer title: the first press must point to the
+// existing incident and stay on the page, and a second press declares.
+func TestDeclareShowsActiveLookalike(t *testing.T) {
+	s := startSitrep(t)
+	existing := declare(t, s, "Checkout returning 503 for card payments", "P0")
+	w := newWindow(t, 1280, 1000)
+	run(t, w, "declare a lookalike",
+		chromedp.Navigate(s.url()+"/"),
+		chromedp.WaitVisible(chromedp.CSS(Incident+`[data-id="`+existing.ID+`"]`)),
+		chromedp.SendKeys(chromedp.CSS(DeclareTitle), "checkout returning  503"),
+		chromedp.SendKeys(chromedp.CSS(DeclareBy), "sonia"),
+		chromedp.Click(chromedp.CSS(DeclareSubmit)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-test="duplicate"][data-id="`+existing.ID+`"]`)))
+	loc, err := chromedp.Run(w, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(loc, "/incidents/") {
+		t.Fatalf("the first press declared and opened %s, want the lookalike shown first", loc)
+	}
+	run(t, w, "declare it anyway",
+		chromedp.Click(chromedp.CSS(DeclareSubmit)),
+		chromedp.WaitVisible(chromedp.CSS(Board+`[data-loaded="true"]`)))
+	if loc, _ = chromedp.Run(w, chromedp.Location()); strings.Contains(loc, existing.ID) {
+		t.Errorf("declaring anyway opened the existing incident %s", loc)
+	}
+}

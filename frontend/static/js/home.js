@@ -24,6 +24,55 @@ async function showSeverities(container) {
   }));
 }
 
+// normalTitle folds case and spacing, so that "Checkout  503" and
+// "checkout 503" compare equal.
+function normalTitle(title) {
+  return String(title || '').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+// MIN_MATCH is the shortest title that may match by containment: shorter
+// ones, such as "API", would match too much.
+const MIN_MATCH = 8;
+
+// activeLookalikes returns the active incidents whose title equals title or
+// contains it, or is contained in it. It returns none when the list cannot
+// be read: a failed check must never stop anyone from declaring.
+async function activeLookalikes(title) {
+  const typed = normalTitle(title);
+  try {
+    const params = new URLSearchParams({ status: 'active', q: title });
+    const response = await fetch(`/api/incidents?${params}`, { headers: { Accept: 'application/json' } });
+    if (!response.ok) return [];
+    const data = await response.json();
+    return (Array.isArray(data.incidents) ? data.incidents : []).filter((incident) => {
+      const other = normalTitle(incident.title);
+      if (other === typed) return true;
+      const [shorter, longer] = other.length < typed.length ? [other, typed] : [typed, other];
+      return shorter.length >= MIN_MATCH && longer.includes(shorter);
+    });
+  } catch {
+    return [];
+  }
+}
+
+// showLookalikes lists the active incidents that look like the one being
+// declared, with their boards' links where this browser has them.
+function showLookalikes(box, incidents) {
+  const links = knownLinks();
+  box.replaceChildren(
+    el('p', { text: incidents.length === 1
+      ? 'An active incident looks like this one. Join it rather than declare it twice:'
+      : 'Active incidents look like this one. Join one rather than declare it twice:' }),
+    el('ul', {}, ...incidents.map((incident) => {
+      const known = links[incident.id];
+      const name = `${incident.id} ${incident.title} (${incident.severity}, ${valueLabel(incident.status || '')})`;
+      return el('li', { 'data-test': 'duplicate', 'data-id': incident.id },
+        known && known.editUrl ? el('a', { href: known.editUrl, text: name }) : `${name}: ask its incident commander for the link`);
+    })),
+    el('p', { text: 'If it is a different incident, press Declare incident again.' }));
+  box.hidden = false;
+}
+
 async function declare(form) {
   const title = form.elements.title.value.trim();
   const severityInput = form.querySelector('input[name="severity"]:checked');
@@ -40,6 +89,19 @@ async function declare(form) {
     setText(formError, checkName(by));
     return;
   }
+  // Two people often declare the same outage at once. The first press
+  // shows the active lookalikes; a second press with the same title
+  // declares anyway.
+  const duplicates = document.getElementById('declare-duplicates');
+  if (form.dataset.confirmedTitle !== title) {
+    const lookalikes = await activeLookalikes(title);
+    if (lookalikes.length > 0) {
+      form.dataset.confirmedTitle = title;
+      showLookalikes(duplicates, lookalikes);
+      return;
+    }
+  }
+  duplicates.hidden = true;
   const body = { title, severity: severityInput ? severityInput.value : 'P0' };
   if (by) {
     body.by = by;
