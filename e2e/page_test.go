@@ -361,3 +361,16 @@ func equalJSON(a, b any) bool {
 	y, _ := json.Marshal(b)
 	return bytes.Equal(x, y)
 }
+
+// TestStatusWaitsForTheName opens an edit link in a browser that holds no
+// display name: while the name prompt is open the board has not connected,
+// and its status must say so rather than "connecting…".
+func TestStatusWaitsForTheName(t *testing.T) {
+	s := startSitrep(t)
+	inc := declare(t, s, "Checkout returning 503", "P1")
+	w := newWindow(t, 1280, 900)
+	run(t, w, "open the edit link", chromedp.Navigate(s.url()+inc.EditURL), chromedp.WaitVisible(chromedp.CSS(NameInput)))
+	if got := pageText(t, w, `[data-test="connection"]`); got != "waiting for your name" {
+		t.Errorf("status %q while the name prompt is open, want \"waiting for your name\"", got)
+	}
+}

@@ -47,6 +47,9 @@ async function main() {
 
   const schema = await loadSchema();
   const dialog = createNameDialog();
+  // The board connects once the name is known, so until then the status
+  // says what it waits for.
+  if (!storedName()) indicator.update({ state: 'connecting', text: 'waiting for your name' });
   let name = storedName() || (await dialog.ask(true));
   const nameButton = document.getElementById('name-button');
   setText(nameButton, `You: ${name}`);
