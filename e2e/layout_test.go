@@ -248,7 +248,7 @@ func TestHiddenElementsStayHidden(t *testing.T) {
 
 // TestPictureTextKeepsItsSize checks that the incident picture is drawn at
 // the width it is shown at, so its labels keep their font size, and that
-// no axis label runs past the drawing's edges.
+// no label runs past the drawing's edges or over another.
 func TestPictureTextKeepsItsSize(t *testing.T) {
 	s := startSitrep(t)
 	inc := seedExample(t, s)
@@ -258,8 +258,9 @@ func TestPictureTextKeepsItsSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got struct {
-		Scale float64
-		Cut   []string
+		Scale   float64
+		Cut     []string
+		Overlap []string
 	}
 	raw, err := chromedp.Run(w, chromedp.Evaluate[string](`(() => {
 		const svg = document.querySelector('[data-test="picture"]');
@@ -268,7 +269,12 @@ func TestPictureTextKeepsItsSize(t *testing.T) {
 			const r = t.getBoundingClientRect();
 			return r.left < box.left - 0.5 || r.right > box.right + 0.5;
 		}).map((t) => t.textContent);
-		return JSON.stringify({scale: box.width / svg.viewBox.baseVal.width, cut});
+		const boxes = [...svg.querySelectorAll('text')].map((t) => [t.textContent, t.getBoundingClientRect()]);
+		const overlap = [];
+		boxes.forEach(([a, ra], i) => boxes.slice(i + 1).forEach(([b, rb]) => {
+			if (ra.left < rb.right && rb.left < ra.right && ra.top < rb.bottom && rb.top < ra.bottom) overlap.push(a + ' / ' + b);
+		}));
+		return JSON.stringify({scale: box.width / svg.viewBox.baseVal.width, cut, overlap});
 	})()`))
 	if err == nil {
 		err = json.Unmarshal([]byte(raw), &got)
@@ -281,6 +287,9 @@ func TestPictureTextKeepsItsSize(t *testing.T) {
 	}
 	if len(got.Cut) > 0 {
 		t.Errorf("labels run past the picture's edge: %v", got.Cut)
+	}
+	if len(got.Overlap) > 0 {
+		t.Errorf("labels overlap: %v", got.Overlap)
 	}
 }
 

@@ -96,18 +96,28 @@ export function drawPicture(header, entries, actions, nowMs, frameWidth = WIDTH)
   }
   for (const r of actions) mark(r, rows.length - 1, MARK_COLOURS.action, r.fields.action);
 
-  // Axis: about six ticks on whole minutes, labelled HH:MM UTC; the first
-  // label carries the date so an incident past midnight stays unambiguous.
+  // Axis: about six ticks on whole minutes, labelled HH:MM UTC. The first
+  // label, and the first of each new day, carries the date, so an incident
+  // past midnight stays unambiguous. A label that would overlap the one
+  // before it is left out; widths are estimated at 6 px a character.
   const axisY = height - 8;
   root.append(svg('line', { x1: LEFT, x2: width - RIGHT, y1: axisY - 10, y2: axisY - 10, stroke: 'currentColor', 'stroke-width': 1 }));
   const step = Math.max(60000, Math.ceil((end - start) / 6 / 60000) * 60000);
+  let shownDay = '';
+  let lastRight = -Infinity;
   for (let t = Math.ceil(start / step) * step, i = 0; t <= end && i < 12; t += step, i += 1) {
     const label = utcDateTime(new Date(t));
-    const text = i === 0 || label.slice(0, 10) !== utcDateTime(new Date(t - step)).slice(0, 10) ? `${label} UTC` : label.slice(11);
+    const day = label.slice(0, 10);
+    const text = day !== shownDay ? `${label} UTC` : label.slice(11);
+    const textWidth = text.length * 6;
     // A label near either end is anchored there, so that it is not cut.
     let anchor = 'middle';
-    if (x(t) < LEFT + 60) anchor = 'start';
-    else if (x(t) > width - RIGHT - 60) anchor = 'end';
+    let left = x(t) - textWidth / 2;
+    if (x(t) < LEFT + 60) [anchor, left] = ['start', x(t)];
+    else if (x(t) > width - RIGHT - 60) [anchor, left] = ['end', x(t) - textWidth];
+    if (left < lastRight + 8) continue;
+    lastRight = left + textWidth;
+    shownDay = day;
     root.append(svg('text', { x: x(t), y: axisY, 'font-size': 10, 'text-anchor': anchor, fill: 'currentColor' }, text));
   }
   return root;
