@@ -355,7 +355,7 @@ func (b *Board) checkPostmortemOwner() *Error {
 		if person != "" && !strings.EqualFold(person, "TBD") {
 			return nil
 		}
-		return errorf("fields.status", "closing needs a named postmortem owner: set the person of the role %q (now %q) in roles %q", PostmortemRole, person, r.ID)
+		return errorf("fields.status", "closing needs a named postmortem owner: set the person of the role %q under Roles and owners (now %q)", PostmortemRole, person)
 	}
 	return errorf("fields.status", "closing needs a named postmortem owner: add the role %q with a person", PostmortemRole)
 }

@@ -222,7 +222,7 @@ func TestCloseNeedsPostmortemOwner(t *testing.T) {
 	}
 	apply(t, b, Change{ID: "res", Op: OpUpdate, List: ListHeader, Item: HeaderID, Fields: map[string]any{"status": "resolved"}}, "sonia", at)
 	_, err := b.Apply(closing, "sonia", at)
-	if err == nil || err.Field != "fields.status" || !strings.Contains(err.Message, `"TBD"`) || !strings.Contains(err.Message, "role-5") {
+	if err == nil || err.Field != "fields.status" || !strings.Contains(err.Message, `"TBD"`) || !strings.Contains(err.Message, `"Postmortem owner" under Roles and owners`) {
 		t.Errorf("closing with owner TBD gave %v", err)
 	}
 	apply(t, b, Change{ID: "pm", Op: OpUpdate, List: ListRoles, Item: "role-5", Fields: map[string]any{"person": "raj"}}, "sonia", at)

@@ -204,3 +204,43 @@ func TestAutomaticEntriesAndResolution(t *testing.T) {
 	}
 	screenshot(t, ctx, "rhythm-resolved")
 }
+
+// TestRejectedCloseShowsAtTheField closes an incident whose postmortem
+// owner is still TBD, twice: the reason must show under the Status field,
+// without the role's internal id, and as one notice, not one per attempt.
+func TestRejectedCloseShowsAtTheField(t *testing.T) {
+	s := startSitrep(t)
+	inc := declare(t, s, "Checkout returning 503", "P1")
+	w := newWindow(t, 1280, 900)
+	if err := openBoard(w, s.url(), inc.EditURL, "sonia"); err != nil {
+		t.Fatal(err)
+	}
+	if err := editField(w, "header", "", "status", "resolved"); err != nil {
+		t.Fatal(err)
+	}
+	waitSent(t, w)
+	statusError := Section("header") + ` .field[data-field="status"] .field-error`
+	for attempt := 1; attempt <= 2; attempt++ {
+		if err := editField(w, "header", "", "status", "closed"); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, w, "the status field shows why closing failed",
+			`(document.querySelector(`+jsString(statusError)+`).textContent || '').includes('postmortem owner')`)
+		if attempt == 1 {
+			run(t, w, "blank the shown reason, so the second rejection must write it again", chromedp.Evaluate[chromedp.Void](
+				`document.querySelector(`+jsString(statusError)+`).textContent = ''`))
+		}
+	}
+	reason := pageText(t, w, statusError)
+	if strings.Contains(reason, "role-") {
+		t.Errorf("the reason %q names an internal id", reason)
+	}
+	notices, err := chromedp.Run(w, chromedp.Evaluate[int](`[...document.querySelectorAll(`+jsString(Notice)+`)]
+		.filter((n) => n.textContent.includes('postmortem owner')).length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notices != 1 {
+		t.Errorf("%d notices for two identical rejections, want one", notices)
+	}
+}

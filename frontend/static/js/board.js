@@ -48,7 +48,7 @@ async function main() {
   const schema = await loadSchema();
   const dialog = createNameDialog();
   // The board connects once the name is known, so until then the status
-  // says what it waits for.
+  // names what it waits for.
   if (!storedName()) indicator.update({ state: 'connecting', text: 'waiting for your name' });
   let name = storedName() || (await dialog.ask(true));
   const nameButton = document.getElementById('name-button');
@@ -106,6 +106,23 @@ async function main() {
   }
   const renderSoon = coalesce(render);
 
+  // markRejectedField shows a rejection's reason under the field it names
+  // too, because the notice sits at the top of the page, out of sight of a
+  // responder scrolled down to the field. The editor clears it on the next
+  // edit of the field.
+  function markRejectedField(change, error) {
+    const name = (error.field || '').startsWith('fields.') ? error.field.slice('fields.'.length) : '';
+    if (!name || !change) return;
+    const scope = change.list === 'header'
+      ? sectionsEl.querySelector('.section-header')
+      : sectionsEl.querySelector(`[data-test="row"][data-list="${CSS.escape(change.list)}"][data-id="${CSS.escape(change.item || '')}"]`);
+    const field = scope && scope.querySelector(`.field[data-field="${CSS.escape(name)}"]`);
+    if (!field) return;
+    setText(field.querySelector('.field-error'), error.message || error.code || 'rejected');
+    const control = field.querySelector('[data-test="field"]');
+    if (control) control.setAttribute('aria-invalid', 'true');
+  }
+
   session = openSession({
     incidentId: id,
     token,
@@ -124,7 +141,10 @@ async function main() {
       if (!mine) notices.announce(describeChange(change));
     },
     onReplaced: (entry, change) => notices.show(describeReplaced(entry, change), 'info'),
-    onReject: (change, error) => notices.show(describeRejected(change, error), 'error'),
+    onReject: (change, error) => {
+      notices.show(describeRejected(change, error), 'error');
+      markRejectedField(change, error);
+    },
     onError: (error) => notices.show(`The server reported an error: ${error.field ? `${error.field}: ` : ''}${error.message || error.code}`, 'error'),
     onPresence: (msg) => presence.update(msg, ownConn),
     onStatus: (status) => {

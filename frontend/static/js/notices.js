@@ -28,6 +28,11 @@ export function createNotices(list, liveRegion) {
   // show adds a visible notice. kind is 'error' or 'info'; errors stay until
   // dismissed, info notices leave after a minute.
   function show(text, kind = 'info') {
+    // The same notice again, such as a change retried and rejected once
+    // more, replaces the earlier copy instead of stacking under it.
+    for (const old of list.querySelectorAll('[data-test="notice"]')) {
+      if (old.querySelector('.notice-text').textContent === text) old.remove();
+    }
     const dismiss = el('button', { type: 'button', class: 'notice-dismiss', 'aria-label': 'Dismiss notice', text: '×' });
     const item = el('li', { class: `notice notice-${kind}`, 'data-test': 'notice', 'data-kind': kind },
       el('span', { class: 'notice-text', text }), dismiss);
