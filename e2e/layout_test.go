@@ -258,9 +258,10 @@ func TestPictureTextKeepsItsSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got struct {
-		Scale   float64
-		Cut     []string
-		Overlap []string
+		Scale    float64
+		Cut      []string
+		Overlap  []string
+		Scrolled bool
 	}
 	raw, err := chromedp.Run(w, chromedp.Evaluate[string](`(() => {
 		const svg = document.querySelector('[data-test="picture"]');
@@ -274,7 +275,9 @@ func TestPictureTextKeepsItsSize(t *testing.T) {
 		boxes.forEach(([a, ra], i) => boxes.slice(i + 1).forEach(([b, rb]) => {
 			if (ra.left < rb.right && rb.left < ra.right && ra.top < rb.bottom && rb.top < ra.bottom) overlap.push(a + ' / ' + b);
 		}));
-		return JSON.stringify({scale: box.width / svg.viewBox.baseVal.width, cut, overlap});
+		const frame = svg.parentElement;
+		return JSON.stringify({scale: box.width / svg.viewBox.baseVal.width, cut, overlap,
+			scrolled: frame.scrollWidth > frame.clientWidth + 1});
 	})()`))
 	if err == nil {
 		err = json.Unmarshal([]byte(raw), &got)
@@ -290,6 +293,9 @@ func TestPictureTextKeepsItsSize(t *testing.T) {
 	}
 	if len(got.Overlap) > 0 {
 		t.Errorf("labels overlap: %v", got.Overlap)
+	}
+	if got.Scrolled {
+		t.Error("the picture is wider than its frame at 1280 px, so its right end is out of sight")
 	}
 }
 

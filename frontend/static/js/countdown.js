@@ -107,9 +107,12 @@ function main() {
     for (const entry of rows.values()) {
       const overdue = entry.digits.dataset.overdue === 'true';
       const stopped = entry.item.hasAttribute('data-stopped');
-      let flag = 'due in';
+      // The digits read as a clock time beside the due time, so the flag
+      // names their units.
+      const units = entry.digits.textContent.split(':').length === 3 ? '(h:min:s)' : '(min:s)';
+      let flag = `due in ${units}`;
       if (stopped) flag = 'stopped';
-      else if (overdue) flag = 'OVERDUE by';
+      else if (overdue) flag = `OVERDUE by ${units}`;
       setText(entry.flag, flag);
       entry.item.classList.toggle('is-overdue', overdue);
       // Hours make the digits wider ("1:02:03"), so they get a smaller size.

@@ -9,7 +9,7 @@ const NS = 'http://www.w3.org/2000/svg';
 // WIDTH is the drawing's width when its frame has no width yet, and
 // MIN_WIDTH the narrowest it is drawn: a narrower frame scrolls sideways.
 const WIDTH = 960;
-const MIN_WIDTH = 640;
+const MIN_WIDTH = 420;
 const LEFT = 110;
 const RIGHT = 20;
 const ROW = 26;

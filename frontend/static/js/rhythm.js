@@ -25,7 +25,8 @@ export function showDeadline(node, record, idle) {
 export function updateExtra(ctx) {
   const countdown = el('span', { class: 'countdown', 'data-test': 'countdown', role: 'timer', 'aria-live': 'off' });
   const last = el('p', { class: 'last-posted', 'data-test': 'last-posted' });
-  const text = el('textarea', { class: 'control post-text', rows: '2', maxlength: '2000', 'data-test': 'post-text' });
+  const text = el('textarea', { class: 'control post-text', rows: '2', maxlength: '2000', 'data-test': 'post-text',
+    placeholder: 'What to tell this audience now' });
   const error = el('span', { class: 'field-error', role: 'alert' });
   const button = el('button', { type: 'submit', class: 'button button-primary', 'data-test': 'post-submit', text: 'Post update' });
   const label = el('label', { class: 'field-label', text: 'Update text' });
