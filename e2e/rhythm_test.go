@@ -186,7 +186,7 @@ func TestAutomaticEntriesAndResolution(t *testing.T) {
 	waitJS(t, ctx, "the export downloads",
 		`document.querySelector(`+jsString(ToolsStatus)+`).textContent === "`+inc.ID+`-postmortem.md downloaded."`)
 	md := fetchWithToken(t, s, inc, "export.md")
-	if missing := containsAll(md, "~~Memory leak in v2\\.14\\.1~~", "[alert]", "Severity changed from P1 to P0",
+	if missing := containsAll(md, "~~Memory leak in v2.14.1~~", "[alert]", "Severity changed from P1 to P0",
 		"- Time to identify:", "```mermaid"); len(missing) > 0 {
 		t.Errorf("export lacks %q:\n%s", missing, md)
 	}

@@ -8,13 +8,21 @@ import (
 	"github.com/sitrep/sitrep/board"
 )
 
-// mdSpecial are the characters that can start Markdown structure: emphasis,
-// links, headings, lists, tables, code, HTML and strike-through.
-const mdSpecial = "\\`*_{}[]()#+-.!|<>~="
+// mdInline are the characters that make Markdown structure anywhere in a
+// line: code, emphasis, links and images (whose brackets are enough to
+// escape), HTML, table cells and strike-through.
+const mdInline = "\\`*_[]<>|~"
+
+// mdLineStart are the characters that make structure only at the start of
+// a line: headings, list items and setext underlines. An ordered list item
+// ("1." or "1)") is caught by its punctuation after the digits.
+const mdLineStart = "#+-="
 
 // md escapes user text for Markdown, so it reads as written and cannot
-// start a heading, a list, a link or a table. Line breaks become hard breaks
-// indented by indent, so multi-line text stays inside its list item.
+// start a heading, a list, a link or a table. Only characters that would
+// make structure where they stand are escaped, so "payments-api v2.14.0"
+// stays as typed in the raw file. Line breaks become hard breaks indented
+// by indent, so multi-line text stays inside its list item.
 func md(s, indent string) string {
 	var lines []string
 	for _, line := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
@@ -22,9 +30,13 @@ func md(s, indent string) string {
 		if line == "" {
 			continue
 		}
+		digits := len(line) - len(strings.TrimLeft(line, "0123456789"))
 		var b strings.Builder
-		for _, c := range line {
-			if strings.ContainsRune(mdSpecial, c) {
+		for i, c := range line {
+			switch {
+			case strings.ContainsRune(mdInline, c),
+				i == 0 && strings.ContainsRune(mdLineStart, c),
+				i == digits && digits > 0 && (c == '.' || c == ')'):
 				b.WriteByte('\\')
 			}
 			b.WriteRune(c)

@@ -49,8 +49,8 @@ func testBoard(t *testing.T) *board.Board {
 func TestMarkdownEscapesUserText(t *testing.T) {
 	out := Markdown(testBoard(t), declared.Add(2*time.Hour))
 	for _, want := range []string{
-		`~~Memory leak in \*v2\.14\.1\*\` + "\n" + `   \# not a heading~~`,
-		`40% of checkouts fail \| \[link\]\(javascript:x\)`,
+		`~~Memory leak in \*v2.14.1\*\` + "\n" + `   \# not a heading~~`,
+		`40% of checkouts fail \| \[link\](javascript:x)`,
 		"- Time to declare: 5m",
 		"- Time to resolve: 1h 35m",
 		"```mermaid",
@@ -63,6 +63,28 @@ func TestMarkdownEscapesUserText(t *testing.T) {
 	for _, line := range strings.Split(out, "\n") {
 		if strings.HasPrefix(line, "# ") && !strings.HasPrefix(line, "# Postmortem draft") {
 			t.Errorf("user text made a heading: %q", line)
+		}
+	}
+}
+
+// TestMarkdownEscapesOnlyStructure checks that ordinary punctuation stays
+// as typed in the raw file, and that what would start a list, a heading or
+// a link where it stands is still escaped.
+func TestMarkdownEscapesOnlyStructure(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Rolled back payments-api to v2.14.0 (was v2.14.1).", "Rolled back payments-api to v2.14.0 (was v2.14.1)."},
+		{"- not a list item", `\- not a list item`},
+		{"+ nor this", `\+ nor this`},
+		{"2. nor an ordered one", `2\. nor an ordered one`},
+		{"10) nor this", `10\) nor this`},
+		{"# not a heading", `\# not a heading`},
+		{"=== not an underline", `\=== not an underline`},
+		{"see [docs](https://x) and <b>bold</b>", `see \[docs\](https://x) and \<b\>bold\</b\>`},
+		{"a | b ~~c~~ *d* _e_ `f`", "a \\| b \\~\\~c\\~\\~ \\*d\\* \\_e\\_ \\`f\\`"},
+		{"3 pods of 12 restarted", "3 pods of 12 restarted"},
+	} {
+		if got := md(c.in, ""); got != c.want {
+			t.Errorf("md(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }
