@@ -118,7 +118,7 @@ func TestAutomaticEntriesAndResolution(t *testing.T) {
 	}
 	waitJS(t, ctx, "the alert is marked", timelineHas("payments-api p99 latency", "alert"))
 	waitJS(t, ctx, "the backdated alert shows amended",
-		`[...document.querySelectorAll(`+jsString(Section("timeline")+" "+EntryAmended)+`)].some((e) => !e.hidden && e.textContent.startsWith("amended: entered"))`)
+		`[...document.querySelectorAll(`+jsString(Section("timeline")+" "+EntryAmended)+`)].some((e) => !e.hidden && /^logged (\d{4}-\d{2}-\d{2} )?\d{2}:\d{2} UTC$/.test(e.textContent))`)
 
 	steps := []struct{ list, row, field, value, entry string }{
 		{"header", "", "severity", "P0", "Severity changed from P1 to P0"},

@@ -204,15 +204,15 @@ func entryLabel(r board.Record) string {
 func amendedNote(r board.Record) string {
 	var notes []string
 	if at, err := time.Parse(time.RFC3339, r.Text("at")); err == nil && r.CreatedAt.Sub(at) > time.Minute {
-		notes = append(notes, "entered "+r.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"))
+		notes = append(notes, "logged "+r.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"))
 	}
 	if len(r.History["text"]) > 0 || len(r.History["at"]) > 0 {
-		notes = append(notes, "edited later")
+		notes = append(notes, "edited since")
 	}
 	if len(notes) == 0 {
 		return ""
 	}
-	return " _(amended: " + strings.Join(notes, ", ") + ")_"
+	return " _(" + strings.Join(notes, ", ") + ")_"
 }
 
 func cadenceText(r board.Record) string {

@@ -5,7 +5,7 @@
 
 import { el, setText } from './dom.js';
 import { setDue } from './ticker.js';
-import { formatTime, parseISO } from './time.js';
+import { formatTime, parseISO, utcDateTime } from './time.js';
 
 // AMENDED_AFTER_MS is how much later than its time an entry may be entered
 // before it counts as backdated.
@@ -88,16 +88,22 @@ export function followUpExtra() {
 
 const KIND_LABELS = { alert: 'alert', update: 'update', auto: 'automatic', 'all-clear': 'all clear' };
 
-// amendedText describes how an entry was amended, or returns '' when it was not:
-// entered more than a minute after its time, or edited after it was added.
+// amendedText describes how an entry was amended, or returns '' when it was
+// not: logged more than a minute after its time ("logged 01:59 UTC", with
+// the date when it differs from the entry's), or edited after it was added.
+// Backdating is routine, since a responder writes up what happened, so the
+// note stays short and names no fault.
 export function amendedText(record) {
   const parts = [];
   const at = parseISO(record.fields.at);
   const created = parseISO(record.createdAt);
-  if (at && created && created.getTime() - at.getTime() > AMENDED_AFTER_MS) parts.push(`entered ${formatTime(record.createdAt)}`);
+  if (at && created && created.getTime() - at.getTime() > AMENDED_AFTER_MS) {
+    const logged = utcDateTime(created);
+    parts.push(`logged ${logged.slice(0, 10) === utcDateTime(at).slice(0, 10) ? logged.slice(11) : logged} UTC`);
+  }
   const history = record.history || {};
-  if ((history.text || []).length || (history.at || []).length) parts.push('edited later, earlier versions under history');
-  return parts.length ? `amended: ${parts.join('; ')}` : '';
+  if ((history.text || []).length || (history.at || []).length) parts.push('edited since (see history)');
+  return parts.join(', ');
 }
 
 // entryExtra shows what kind of entry a timeline row is and whether it was amended.
