@@ -288,10 +288,17 @@ func (b *Board) postConsequences(update *Record, s *changeSet) *Error {
 func (b *Board) headerConsequences(c Change, before, rec *Record, s *changeSet) *Error {
 	oldSev, newSev := before.Text("severity"), rec.Text("severity")
 	if oldSev != newSev {
-		if err := s.entry(EntryAuto, fmt.Sprintf("Severity changed from %s to %s", oldSev, newSev), ""); err != nil {
+		moved, err := b.followSeverity(oldSev, newSev, s)
+		if err != nil {
 			return err
 		}
-		if err := b.followSeverity(oldSev, newSev, s); err != nil {
+		// The cadences that followed the severity are named in the entry,
+		// so that nobody wonders why a countdown jumped.
+		text := fmt.Sprintf("Severity changed from %s to %s", oldSev, newSev)
+		if len(moved) > 0 {
+			text += "; now " + strings.Join(moved, ", ")
+		}
+		if err := s.entry(EntryAuto, text, ""); err != nil {
 			return err
 		}
 	}
@@ -430,13 +437,15 @@ func (b *Board) startFollowUpClocks(s *changeSet) *Error {
 
 // followSeverity moves the default audiences' cadences to the new
 // severity's defaults, unless someone changed them for this incident, and
-// brings their deadlines forward when the new cadence is shorter.
-func (b *Board) followSeverity(oldSev, newSev string, s *changeSet) *Error {
+// brings their deadlines forward when the new cadence is shorter. It
+// returns the updates it moved, as "Internal sync every 30 min".
+func (b *Board) followSeverity(oldSev, newSev string, s *changeSet) ([]string, *Error) {
 	oldCad, okOld := UpdateCadence[oldSev]
 	newCad, okNew := UpdateCadence[newSev]
 	if !okOld || !okNew {
-		return nil
+		return nil, nil
 	}
+	var moved []string
 	slot := map[string]int{AudienceInternal: 0, AudienceStatusPage: 1, AudienceExec: 2}
 	for _, id := range b.activeUpdates() {
 		cur, _ := b.Get(ListUpdates, id)
@@ -455,8 +464,11 @@ func (b *Board) followSeverity(oldSev, newSev string, s *changeSet) *Error {
 			fields["due"] = due
 		}
 		if err := s.set(r, fields); err != nil {
-			return err
+			return nil, err
+		}
+		if minutes != cur.IntField("cadence") {
+			moved = append(moved, fmt.Sprintf("%s every %d min", cur.Text("name"), minutes))
 		}
 	}
-	return nil
+	return moved, nil
 }

@@ -131,7 +131,7 @@ func TestSeverityChangeFollowsCadence(t *testing.T) {
 	if exec.IntField("cadence") != 45 {
 		t.Errorf("a cadence set by hand changed to %d", exec.IntField("cadence"))
 	}
-	if got := entriesOfKind(b, EntryAuto); len(got) != 2 || got[1] != "Severity changed from P0 to P1" {
+	if got := entriesOfKind(b, EntryAuto); len(got) != 2 || got[1] != "Severity changed from P0 to P1; now Internal sync every 30 min, Status page update every 60 min" {
 		t.Errorf("auto entries = %q", got)
 	}
 }
