@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -228,4 +229,35 @@ func TestViewAnnouncesCountdownMoments(t *testing.T) {
 // head returns the first n items of s, or all of s when it is shorter.
 func head(s []string, n int) []string {
 	return s[:min(n, len(s))]
+}
+
+// TestResolvedViewSaysStoppedOnce resolves an incident and checks that the
+// stakeholder view names each stopped update once, not in both its time
+// and its countdown.
+func TestResolvedViewSaysStoppedOnce(t *testing.T) {
+	s := startSitrep(t)
+	inc := declare(t, s, "Checkout returning 503", "P1")
+	client, err := dialClient(t, s, inc.ID, inc.EditToken, "sonia")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resolve := map[string]any{"type": "change", "id": "resolve", "op": "update", "list": "header", "item": "header",
+		"fields": map[string]any{"status": "resolved"}}
+	if err := client.sendAll([]map[string]any{resolve}, 20*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	w := newWindow(t, 360, 740)
+	run(t, w, "open the view", chromedp.Navigate(s.url()+inc.ViewURL), chromedp.WaitVisible(chromedp.CSS(View+`[data-loaded="true"]`)))
+	rows, err := chromedp.Run(w, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.view [data-list="updates"] .ro-row')].map((r) => r.textContent)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) == 0 {
+		t.Fatal("the view lists no next updates")
+	}
+	for _, r := range rows {
+		if n := strings.Count(r, "stopped"); n != 1 {
+			t.Errorf("update row %q says stopped %d times, want once", r, n)
+		}
+	}
 }

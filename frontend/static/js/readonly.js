@@ -49,7 +49,9 @@ export function createUpdateRow(record) {
       append(row, [
         el('span', { class: 'ro-name', text: f.name }),
         el('span', { class: 'ro-time', text: due }),
-        countdown,
+        // A stopped update's time already says so; its countdown would only
+        // repeat "stopped".
+        f.stopped ? null : countdown,
         f.lastPostedAt ? el('span', { class: 'ro-text prewrap', 'data-test': 'last-posted',
           text: `Last posted ${formatTime(f.lastPostedAt)}: ${f.lastText || ''}` }) : null,
       ]);
