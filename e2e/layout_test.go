@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -48,6 +49,18 @@ const wideElementsJS = `(() => {
 	}
 	return JSON.stringify(out.slice(0, 8));
 })()`
+
+// exampleBoard opens the example incident's board in a window of the given
+// size, signed in as sonia, for the layout checks.
+func exampleBoard(t *testing.T, s *sitrep, inc created, width, height int64) context.Context {
+	t.Helper()
+	w := newWindow(t, int(width), int(height))
+	run(t, w, "set the viewport", chromedp.EmulateViewport(width, height))
+	if err := openBoard(w, s.url(), inc.EditURL, "sonia"); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
 
 func TestViewsFitPhoneAndWallDisplay(t *testing.T) {
 	s := startSitrep(t)
@@ -197,11 +210,7 @@ func TestColumnHeadsSitAboveTheirCells(t *testing.T) {
 	inc := seedExample(t, s)
 	for _, width := range []int64{1280, 1920} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
-			w := newWindow(t, int(width), 900)
-			run(t, w, "set the viewport", chromedp.EmulateViewport(width, 900))
-			if err := openBoard(w, s.url(), inc.EditURL, "sonia"); err != nil {
-				t.Fatal(err)
-			}
+			w := exampleBoard(t, s, inc, width, 900)
 			screenshot(t, w, fmt.Sprintf("board-%d", width))
 			var bad []string
 			raw, err := chromedp.Run(w, chromedp.Evaluate[string](columnHeadsJS))
@@ -224,10 +233,7 @@ func TestColumnHeadsSitAboveTheirCells(t *testing.T) {
 func TestHiddenElementsStayHidden(t *testing.T) {
 	s := startSitrep(t)
 	inc := seedExample(t, s)
-	w := newWindow(t, 1280, 900)
-	if err := openBoard(w, s.url(), inc.EditURL, "sonia"); err != nil {
-		t.Fatal(err)
-	}
+	w := exampleBoard(t, s, inc, 1280, 900)
 	drawn, err := chromedp.Run(w, chromedp.Evaluate[[]string](`[...document.querySelectorAll('[hidden]')]
 		.filter((e) => getComputedStyle(e).display !== 'none')
 		.map((e) => e.tagName.toLowerCase() + '.' + [...e.classList].join('.') + '[data-test=' + (e.dataset.test || '') + ']')`))
@@ -252,11 +258,7 @@ func TestHiddenElementsStayHidden(t *testing.T) {
 func TestPictureTextKeepsItsSize(t *testing.T) {
 	s := startSitrep(t)
 	inc := seedExample(t, s)
-	w := newWindow(t, 1280, 900)
-	run(t, w, "set the viewport", chromedp.EmulateViewport(1280, 900))
-	if err := openBoard(w, s.url(), inc.EditURL, "sonia"); err != nil {
-		t.Fatal(err)
-	}
+	w := exampleBoard(t, s, inc, 1280, 900)
 	var got struct {
 		Scale    float64
 		Cut      []string
@@ -305,11 +307,7 @@ func TestPictureTextKeepsItsSize(t *testing.T) {
 func TestSectionMenuJumpsOnAPhone(t *testing.T) {
 	s := startSitrep(t)
 	inc := seedExample(t, s)
-	w := newWindow(t, 360, 740)
-	run(t, w, "set the viewport", chromedp.EmulateViewport(360, 740))
-	if err := openBoard(w, s.url(), inc.EditURL, "sonia"); err != nil {
-		t.Fatal(err)
-	}
+	w := exampleBoard(t, s, inc, 360, 740)
 	run(t, w, "jump to Next updates",
 		chromedp.Click(chromedp.CSS(`[data-test="section-nav"] > summary`)),
 		chromedp.Click(chromedp.CSS(`[data-test="section-jump"][data-target="h-updates"]`)))
