@@ -292,8 +292,8 @@ func (b *Board) headerConsequences(c Change, before, rec *Record, s *changeSet) 
 		if err != nil {
 			return err
 		}
-		// The cadences that followed the severity are named in the entry,
-		// so that nobody wonders why a countdown jumped.
+		// The entry names the cadences that followed the severity, so that
+		// a countdown that jumped has a visible reason.
 		text := fmt.Sprintf("Severity changed from %s to %s", oldSev, newSev)
 		if len(moved) > 0 {
 			text += "; now " + strings.Join(moved, ", ")

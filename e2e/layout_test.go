@@ -308,6 +308,7 @@ func TestSectionMenuJumpsOnAPhone(t *testing.T) {
 	s := startSitrep(t)
 	inc := seedExample(t, s)
 	w := exampleBoard(t, s, inc, 360, 740)
+
 	run(t, w, "jump to Next updates",
 		chromedp.Click(chromedp.CSS(`[data-test="section-nav"] > summary`)),
 		chromedp.Click(chromedp.CSS(`[data-test="section-jump"][data-target="h-updates"]`)))
@@ -327,6 +328,7 @@ func TestSectionMenuJumpsOnAPhone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	if got.Top < -1 || got.Top > 100 {
 		t.Errorf("Next updates starts %.0f px from the top of the screen, want it at the top", got.Top)
 	}

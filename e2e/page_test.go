@@ -364,7 +364,7 @@ func equalJSON(a, b any) bool {
 
 // TestStatusWaitsForTheName opens an edit link in a browser that holds no
 // display name: while the name prompt is open the board has not connected,
-// and its status must say so rather than "connecting…".
+// and its status must show that rather than "connecting…".
 func TestStatusWaitsForTheName(t *testing.T) {
 	s := startSitrep(t)
 	inc := declare(t, s, "Checkout returning 503", "P1")

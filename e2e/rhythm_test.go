@@ -219,6 +219,7 @@ func TestRejectedCloseShowsAtTheField(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitSent(t, w)
+
 	statusError := Section("header") + ` .field[data-field="status"] .field-error`
 	for attempt := 1; attempt <= 2; attempt++ {
 		if err := editField(w, "header", "", "status", "closed"); err != nil {
@@ -231,6 +232,7 @@ func TestRejectedCloseShowsAtTheField(t *testing.T) {
 				`document.querySelector(`+jsString(statusError)+`).textContent = ''`))
 		}
 	}
+
 	reason := pageText(t, w, statusError)
 	if strings.Contains(reason, "role-") {
 		t.Errorf("the reason %q names an internal id", reason)

@@ -69,7 +69,7 @@ func TestMarkdownEscapesUserText(t *testing.T) {
 
 // TestMarkdownEscapesOnlyStructure checks that ordinary punctuation stays
 // as typed in the raw file, and that what would start a list, a heading or
-// a link where it stands is still escaped.
+// a link in its place is still escaped.
 func TestMarkdownEscapesOnlyStructure(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"Rolled back payments-api to v2.14.0 (was v2.14.1).", "Rolled back payments-api to v2.14.0 (was v2.14.1)."},

@@ -25,7 +25,7 @@ type server struct {
 	// signInLimit guesses of the access key.
 	connLimit   *addressLimiter
 	signInLimit *addressLimiter
-	// clients tells a request's client address, also behind trusted proxies.
+	// clients finds a request's client address, also behind trusted proxies.
 	clients *clientAddresses
 }
 

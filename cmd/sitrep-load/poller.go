@@ -82,7 +82,7 @@ func (p *poller) add(i int, ws *wsConn, seq int64) error {
 	// it has received some data. In a 1,000-viewer run this cut the tool's
 	// CPU per message by about a quarter (one run each way). Linux drops
 	// the option whenever a delayed acknowledgement goes out by timer, so
-	// read sets it again before every read: set after the read, it was off
+	// read sets it again before every read. Set after the read, it was off
 	// again by the next message, and a perf profile showed most reads
 	// sending an acknowledgement at once.
 	_ = syscall.SetsockoptInt(pc.fd, syscall.IPPROTO_TCP, syscall.TCP_QUICKACK, 0)

@@ -49,8 +49,8 @@ export function createUpdateRow(record) {
       append(row, [
         el('span', { class: 'ro-name', text: f.name }),
         el('span', { class: 'ro-time', text: due }),
-        // A stopped update's time already says so; its countdown would only
-        // repeat "stopped".
+        // A stopped update's time already reads "stopped", so its
+        // countdown would only repeat it.
         f.stopped ? null : countdown,
         f.lastPostedAt ? el('span', { class: 'ro-text prewrap', 'data-test': 'last-posted',
           text: `Last posted ${formatTime(f.lastPostedAt)}: ${f.lastText || ''}` }) : null,
