@@ -104,6 +104,7 @@ func TestQuickEntryByKeyboardAlone(t *testing.T) {
 		{"a", "Restarted the payments-api pods", "actions", "action", "Restarted the payments-api pods", time.Time{}},
 		{"t", "a 09:05 Paged the database team", "actions", "action", "Paged the database team", nearestUTC(9, 5)},
 		{"i", "Write the runbook for pool exhaustion", "actionItems", "action", "Write the runbook for pool exhaustion", time.Time{}},
+		{"n", "! 14:50 payments-api 5xx above 5%", "timeline", "text", "payments-api 5xx above 5%", nearestUTC(14, 50)},
 	}
 	for _, e := range entries {
 		run(t, w, "open quick entry with "+e.key, press(rune(e.key[0])), chromedp.WaitVisible(chromedp.CSS(QuickEntry)))
@@ -118,6 +119,11 @@ func TestQuickEntryByKeyboardAlone(t *testing.T) {
 		}
 	}
 	waitSent(t, w)
+	// The ! prefix adds a timeline entry of kind alert.
+	alert := storedTexts(t, s, inc, "timeline", "text")["payments-api 5xx above 5%"]
+	if kind, _ := alert["fields"].(map[string]any)["kind"].(string); kind != "alert" {
+		t.Errorf("the entry typed with ! has kind %q, want alert", kind)
+	}
 	for _, e := range entries {
 		r, ok := storedTexts(t, s, inc, e.list, e.field)[e.text]
 		if !ok {
@@ -140,8 +146,8 @@ func TestQuickEntryByKeyboardAlone(t *testing.T) {
 		t.Errorf("after an invalid time the focus is on %q, want the time field", got)
 	}
 	run(t, w, "close quick entry with Escape", keys(kb.Escape), chromedp.WaitNotVisible(chromedp.CSS(QuickEntry)))
-	if n := len(storedTexts(t, s, inc, "timeline", "text")); n != 2 {
-		t.Errorf("the timeline holds %d entries after the invalid one, want 2", n)
+	if n := len(storedTexts(t, s, inc, "timeline", "text")); n != 3 {
+		t.Errorf("the timeline holds %d entries after the invalid one, want 3", n)
 	}
 }
 

@@ -168,7 +168,8 @@ const (
 	QuickOpen = `[data-test="quick-open"]`
 	// QuickEntry is the quick entry dialog (n, t, h, a or i on the board).
 	QuickEntry = `[data-test="quick-entry"]`
-	// QuickType chooses what QuickEntry adds: its values are list names.
+	// QuickType chooses what QuickEntry adds: its values are list names, or
+	// "alert" for a timeline entry of kind alert.
 	QuickType = `[data-test="quick-type"]`
 	// QuickTime is QuickEntry's optional UTC time.
 	QuickTime = `[data-test="quick-time"]`

@@ -1,28 +1,32 @@
-// Quick entry: one dialog that adds a timeline entry, hypothesis, action
-// taken or action item from anywhere on the board. The text may start with
-// a type prefix ("h ", "a ", "i ", "t ") and a UTC time ("14:42 "), so one
-// line such as "a 14:42 Rolled back v2.14.1" is a whole entry.
+// Quick entry: one dialog that adds a timeline entry, an alert, a
+// hypothesis, an action taken or an action item from anywhere on the board.
+// The text may start with a type prefix ("t ", "! ", "h ", "a ", "i ") and
+// a UTC time ("14:42 "), so one line such as "a 14:42 Rolled back v2.14.1"
+// is a whole entry.
 
 import { byteLength, el, newId, setText } from './dom.js';
 import { parseTimeInput } from './time.js';
 
-// Each type: the list it adds to, the field the text goes to, whether it
-// takes a time, and its prefix.
+// Each type: its id (the list's name, or "alert"), the list it adds to, the
+// field the text goes to, the entry kind it sets, whether it takes a time,
+// and its prefix.
 export const ENTRY_TYPES = [
-  { list: 'timeline', textField: 'text', timed: true, prefix: 't', label: 'Timeline entry' },
-  { list: 'hypotheses', textField: 'text', timed: false, prefix: 'h', label: 'Hypothesis' },
-  { list: 'actions', textField: 'action', timed: true, prefix: 'a', label: 'Action taken' },
-  { list: 'actionItems', textField: 'action', timed: false, prefix: 'i', label: 'Action item' },
+  { id: 'timeline', list: 'timeline', textField: 'text', timed: true, prefix: 't', label: 'Timeline entry' },
+  { id: 'alert', list: 'timeline', textField: 'text', kind: 'alert', timed: true, prefix: '!', label: 'Alert (timeline)' },
+  { id: 'hypotheses', list: 'hypotheses', textField: 'text', timed: false, prefix: 'h', label: 'Hypothesis' },
+  { id: 'actions', list: 'actions', textField: 'action', timed: true, prefix: 'a', label: 'Action taken' },
+  { id: 'actionItems', list: 'actionItems', textField: 'action', timed: false, prefix: 'i', label: 'Action item' },
 ];
 const MAX_TEXT_BYTES = 2000;
 
 // splitEntry reads a typed line into {type, time, text}: a leading type
 // prefix picks the type, then a leading HH:MM (or HH:MM:SS) is the time.
-// Without them the type stays fallbackList and the time is empty.
-export function splitEntry(line, fallbackList) {
+// Without them the type stays the one whose id is fallbackId and the time
+// is empty.
+export function splitEntry(line, fallbackId) {
   let rest = line.trim();
-  let type = ENTRY_TYPES.find((t) => t.list === fallbackList) || ENTRY_TYPES[0];
-  const prefixed = /^([thai])\s+(.*)$/is.exec(rest);
+  let type = ENTRY_TYPES.find((t) => t.id === fallbackId) || ENTRY_TYPES[0];
+  const prefixed = /^([thai!])\s+(.*)$/is.exec(rest);
   if (prefixed) {
     type = ENTRY_TYPES.find((t) => t.prefix === prefixed[1].toLowerCase());
     rest = prefixed[2];
@@ -40,7 +44,7 @@ export function splitEntry(line, fallbackList) {
 // board's context (session, nowMs). open(list) shows it with that type.
 export function createQuickEntry(ctx) {
   const typeSelect = el('select', { id: 'qe-type', class: 'control', 'data-test': 'quick-type' },
-    ENTRY_TYPES.map((t) => el('option', { value: t.list, text: `${t.label} (${t.prefix})` })));
+    ENTRY_TYPES.map((t) => el('option', { value: t.id, text: `${t.label} (${t.prefix})` })));
   const time = el('input', { id: 'qe-time', class: 'control control-time', type: 'text', autocomplete: 'off', spellcheck: 'false',
     placeholder: 'now, or HH:MM', 'aria-describedby': 'qe-time-help qe-time-error', 'data-test': 'quick-time' });
   const text = el('input', { id: 'qe-text', class: 'control', type: 'text', autocomplete: 'off',
@@ -51,7 +55,7 @@ export function createQuickEntry(ctx) {
   const submit = el('button', { type: 'submit', class: 'button button-primary', 'data-test': 'quick-submit', text: 'Add' });
   const timeField = el('div', { class: 'field' },
     el('label', { for: 'qe-time', class: 'field-label', text: 'Time (UTC)' }), time,
-    el('span', { id: 'qe-time-help', class: 'field-note', text: 'Empty means now. HH:MM is today in UTC, or the nearest such time.' }),
+    el('span', { id: 'qe-time-help', class: 'field-note', text: 'Empty means now. HH:MM means the nearest such UTC time, which may be yesterday.' }),
     timeError);
   const form = el('form', { class: 'quick-form', novalidate: true },
     el('h2', { id: 'qe-title', text: 'Quick entry' }),
@@ -60,7 +64,7 @@ export function createQuickEntry(ctx) {
       timeField),
     el('div', { class: 'field' }, el('label', { for: 'qe-text', class: 'field-label', text: 'Text' }), text,
       el('span', { id: 'qe-text-help', class: 'field-note',
-        text: 'Start with t, h, a or i and a space to pick the type, then optionally a time: "a 14:42 Rolled back v2.14.1".' }),
+        text: 'Start with t, ! (alert), h, a or i and a space to pick the type, then optionally a time: "a 14:42 Rolled back v2.14.1".' }),
       textError),
     el('div', { class: 'form-actions' }, submit, cancel));
   const dialog = el('dialog', { class: 'dialog quick-dialog', 'data-test': 'quick-entry', 'aria-labelledby': 'qe-title' }, form);
@@ -71,15 +75,15 @@ export function createQuickEntry(ctx) {
 
   // The time field shows only for types that take a time, and follows a
   // prefix typed into the text.
-  function showType(list) {
-    const type = ENTRY_TYPES.find((t) => t.list === list) || ENTRY_TYPES[0];
-    typeSelect.value = type.list;
+  function showType(id) {
+    const type = ENTRY_TYPES.find((t) => t.id === id) || ENTRY_TYPES[0];
+    typeSelect.value = type.id;
     timeField.hidden = !type.timed;
   }
   typeSelect.addEventListener('change', () => showType(typeSelect.value));
   text.addEventListener('input', () => {
     const { type } = splitEntry(text.value, typeSelect.value);
-    if (/^[thai]\s/i.test(text.value.trimStart()) && type.list !== typeSelect.value) showType(type.list);
+    if (/^[thai!]\s/i.test(text.value.trimStart()) && type.id !== typeSelect.value) showType(type.id);
   });
 
   function fail(control, error, message) {
@@ -104,6 +108,7 @@ export function createQuickEntry(ctx) {
       return;
     }
     const fields = { [entry.type.textField]: entry.text };
+    if (entry.type.kind) fields.kind = entry.type.kind;
     const typedTime = entry.time || (entry.type.timed ? time.value : '');
     if (typedTime.trim() !== '' && typedTime.trim().toLowerCase() !== 'now') {
       const parsed = parseTimeInput(typedTime, ctx.nowMs());
