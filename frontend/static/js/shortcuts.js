@@ -43,7 +43,7 @@ function createHelpDialog() {
     el('table', { class: 'help-table' },
       el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Keys' }), el('th', { scope: 'col', text: 'What it does' }))),
       el('tbody', {}, rows)),
-    el('p', { text: 'Quick entry text may start with t, h, a or i and a space to pick the type, then a UTC time: "a 14:42 Rolled back v2.14.1".' }),
+    el('p', { text: 'Quick entry text may start with t, ! (alert), h, a or i and a space to pick the type, then a UTC time: "a 14:42 Rolled back v2.14.1".' }),
     el('div', { class: 'form-actions' }, close));
   close.addEventListener('click', () => dialog.close());
   document.body.append(dialog);
