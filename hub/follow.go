@@ -47,24 +47,24 @@ func (r *Room) follow() error {
 	if err := r.catchUp(ctx); err != nil {
 		return err
 	}
-	set, err := r.hub.store.Settings(ctx, r.id)
+	settings, err := r.hub.store.Settings(ctx, r.id)
 	if err != nil {
 		return err
 	}
 
 	r.mu.Lock()
-	editRotated := !bytes.Equal(set.EditTokenHash, r.inc.EditTokenHash)
-	viewRotated := !bytes.Equal(set.ViewTokenHash, r.inc.ViewTokenHash)
-	r.inc.WebhookURL = set.WebhookURL
+	editRotated := !bytes.Equal(settings.EditTokenHash, r.inc.EditTokenHash)
+	viewRotated := !bytes.Equal(settings.ViewTokenHash, r.inc.ViewTokenHash)
+	r.inc.WebhookURL = settings.WebhookURL
 	r.mu.Unlock()
 	// The hashes are compared and replaced under writeMu, which RotateToken
 	// holds too, so a rotation through this instance cannot be undone here.
 	if editRotated {
-		closed := r.revoke(RoleEdit, set.EditTokenHash)
+		closed := r.revoke(RoleEdit, settings.EditTokenHash)
 		r.hub.log.Info("link rotated by another instance", "incident", r.id, "role", RoleEdit, "closed_connections", closed)
 	}
 	if viewRotated {
-		closed := r.revoke(RoleView, set.ViewTokenHash)
+		closed := r.revoke(RoleView, settings.ViewTokenHash)
 		r.hub.log.Info("link rotated by another instance", "incident", r.id, "role", RoleView, "closed_connections", closed)
 	}
 	return nil

@@ -22,28 +22,28 @@ const followInterval = 20 * time.Millisecond
 // and checks that a change made through either reaches the viewers of the
 // other, once each and in sequence.
 func TestFollowSharesChangesBetweenInstances(t *testing.T) {
-	a := newEnv(t, hub.Config{FollowInterval: followInterval})
-	b := newEnvOn(t, hub.Config{FollowInterval: followInterval}, a.store)
-	id, edit, view := a.incident("Checkout returning 503")
+	first := newEnv(t, hub.Config{FollowInterval: followInterval})
+	second := newEnvOn(t, hub.Config{FollowInterval: followInterval}, first.store)
+	id, edit, view := first.incident("Checkout returning 503")
 
-	editorA, welcome := a.join(id, edit, "sonia", 0)
+	editorFirst, welcome := first.join(id, edit, "sonia", 0)
 	seq := int64(welcome["seq"].(float64))
-	viewerB, _ := b.join(id, view, "", 0)
-	editorB, _ := b.join(id, edit, "jonas", 0)
+	viewerSecond, _ := second.join(id, view, "", 0)
+	editorSecond, _ := second.join(id, edit, "jonas", 0)
 
-	editorA.send(addTimeline("from-a", "e-a", "Rolled back payments-api"))
-	got := viewerB.expect("change", nil)
+	editorFirst.send(addTimeline("from-a", "e-a", "Rolled back payments-api"))
+	got := viewerSecond.expect("change", nil)
 	if got["id"] != "from-a" || int64(got["seq"].(float64)) != seq+1 {
 		t.Fatalf("viewer on the other instance got %v %v, want from-a as seq %d", got["id"], got["seq"], seq+1)
 	}
-	editorB.expect("change", changeWithID("from-a"))
+	editorSecond.expect("change", changeWithID("from-a"))
 
-	editorB.send(addTimeline("from-b", "e-b", "Error rate back under 1%"))
-	got = editorA.expect("change", changeWithID("from-b"))
+	editorSecond.send(addTimeline("from-b", "e-b", "Error rate back under 1%"))
+	got = editorFirst.expect("change", changeWithID("from-b"))
 	if int64(got["seq"].(float64)) != seq+2 {
 		t.Errorf("from-b reached the first instance as seq %v, want %d", got["seq"], seq+2)
 	}
-	got = viewerB.expect("change", nil)
+	got = viewerSecond.expect("change", nil)
 	if got["id"] != "from-b" || int64(got["seq"].(float64)) != seq+2 {
 		t.Errorf("viewer's next change is %v %v, want from-b as seq %d, each change once", got["id"], got["seq"], seq+2)
 	}
@@ -53,28 +53,28 @@ func TestFollowSharesChangesBetweenInstances(t *testing.T) {
 // checks that the other closes its connections on the old link and turns
 // the old token away.
 func TestFollowClosesRotatedLinks(t *testing.T) {
-	a := newEnv(t, hub.Config{FollowInterval: followInterval})
-	b := newEnvOn(t, hub.Config{FollowInterval: followInterval}, a.store)
-	id, edit, view := a.incident("Checkout returning 503")
-	viewerB, _ := b.join(id, view, "", 0)
-	editorB, _ := b.join(id, edit, "jonas", 0)
+	first := newEnv(t, hub.Config{FollowInterval: followInterval})
+	second := newEnvOn(t, hub.Config{FollowInterval: followInterval}, first.store)
+	id, edit, view := first.incident("Checkout returning 503")
+	viewerSecond, _ := second.join(id, view, "", 0)
+	editorSecond, _ := second.join(id, edit, "jonas", 0)
 
 	fresh := token.New()
-	if err := a.hub.RotateToken(context.Background(), id, edit, hub.RoleView, token.Hash(fresh)); err != nil {
+	if err := first.hub.RotateToken(context.Background(), id, edit, hub.RoleView, token.Hash(fresh)); err != nil {
 		t.Fatal(err)
 	}
-	if code, reason := viewerB.closed(); code != websocket.StatusPolicyViolation || reason != "link revoked" {
+	if code, reason := viewerSecond.closed(); code != websocket.StatusPolicyViolation || reason != "link revoked" {
 		t.Errorf("viewer on the old link ended with %d %q, want 1008 link revoked", code, reason)
 	}
 
-	stale := b.dial(id)
+	stale := second.dial(id)
 	stale.send(map[string]any{"type": "hello", "token": view, "since": 0})
 	if code, _ := stale.closed(); code != websocket.StatusPolicyViolation {
 		t.Errorf("hello with the old view token ended with %d, want 1008", code)
 	}
-	b.join(id, fresh, "", 0)
-	editorB.send(addTimeline("still-open", "e-1", "Editors keep their connection"))
-	editorB.expect("change", changeWithID("still-open"))
+	second.join(id, fresh, "", 0)
+	editorSecond.send(addTimeline("still-open", "e-1", "Editors keep their connection"))
+	editorSecond.expect("change", changeWithID("still-open"))
 }
 
 // TestCatchUpSendsNoWebhookTwice checks that a change one instance stored
@@ -95,29 +95,29 @@ func TestCatchUpSendsNoWebhookTwice(t *testing.T) {
 
 	// The second hub never follows on its own, so it commits the first
 	// hub's change only when its own insert finds the number taken.
-	a := newEnv(t, hub.Config{})
-	b := newEnvOn(t, hub.Config{}, a.store)
-	id, edit, _ := a.incident("Checkout returning 503")
+	first := newEnv(t, hub.Config{})
+	second := newEnvOn(t, hub.Config{}, first.store)
+	id, edit, _ := first.incident("Checkout returning 503")
 	ctx := context.Background()
-	if _, err := a.hub.SetWebhook(ctx, id, edit, receiver.URL); err != nil {
+	if _, err := first.hub.SetWebhook(ctx, id, edit, receiver.URL); err != nil {
 		t.Fatal(err)
 	}
-	editorA, _ := a.join(id, edit, "sonia", 0)
-	editorB, _ := b.join(id, edit, "jonas", 0)
+	editorFirst, _ := first.join(id, edit, "sonia", 0)
+	editorSecond, _ := second.join(id, edit, "jonas", 0)
 
-	editorA.send(map[string]any{"type": "change", "id": "sev-p1", "op": "update", "list": "header", "item": "header",
+	editorFirst.send(map[string]any{"type": "change", "id": "sev-p1", "op": "update", "list": "header", "item": "header",
 		"fields": map[string]any{"severity": "P1"}})
-	first := waitNotice(t, arrived, "P1")
+	p1Notice := waitNotice(t, arrived, "P1")
 
 	// Each hub delivers its notifications in order, so once the second
 	// hub's own notice arrives, any notice it sent for P1 came before.
-	editorB.send(map[string]any{"type": "change", "id": "sev-p2", "op": "update", "list": "header", "item": "header",
+	editorSecond.send(map[string]any{"type": "change", "id": "sev-p2", "op": "update", "list": "header", "item": "header",
 		"fields": map[string]any{"severity": "P2"}})
-	editorB.expect("change", changeWithID("sev-p2"))
+	editorSecond.expect("change", changeWithID("sev-p2"))
 	waitNotice(t, arrived, "P2")
 	mu.Lock()
 	defer mu.Unlock()
-	if n := received[first]; n != 1 {
+	if n := received[p1Notice]; n != 1 {
 		t.Errorf("the P1 change was notified %d times, want once", n)
 	}
 }

@@ -39,10 +39,7 @@ func Handoff(b *board.Board, now time.Time) string {
 		line("- none yet")
 	}
 	for _, r := range hyps {
-		owner := ""
-		if o := oneLine(r.Text("owner")); o != "" {
-			owner = ", owner " + o
-		}
+		owner := prefixed(", owner ", oneLine(r.Text("owner")))
 		line("- [%s] %s%s", strings.ReplaceAll(r.Text("state"), "-", " "), oneLine(r.Text("text")), owner)
 	}
 
@@ -52,11 +49,7 @@ func Handoff(b *board.Board, now time.Time) string {
 		line("- no services listed")
 	}
 	for _, r := range services {
-		note := ""
-		if n := oneLine(r.Text("note")); n != "" {
-			note = ": " + n
-		}
-		line("- %s [%s]%s", oneLine(r.Text("name")), r.Text("state"), note)
+		line("- %s [%s]%s", oneLine(r.Text("name")), r.Text("state"), prefixed(": ", oneLine(r.Text("note"))))
 	}
 
 	// The latest actions taken come first in the commander's questions:
@@ -105,6 +98,15 @@ func Handoff(b *board.Board, now time.Time) string {
 		}
 	}
 	return w.String()
+}
+
+// prefixed returns prefix and s, or "" when s is empty, for optional parts
+// of a line such as ", owner raj".
+func prefixed(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
 }
 
 func orNone(s, none string) string {

@@ -114,14 +114,8 @@ func Markdown(b *board.Board, now time.Time) string {
 		if r.Text("state") == "ruled-out" {
 			text = "~~" + text + "~~"
 		}
-		owner := ""
-		if o := r.Text("owner"); o != "" {
-			owner = ", owner " + md(o, "")
-		}
-		note := ""
-		if n := r.Text("note"); n != "" {
-			note = ": " + md(n, "   ")
-		}
+		owner := prefixed(", owner ", md(r.Text("owner"), ""))
+		note := prefixed(": ", md(r.Text("note"), "   "))
 		line("%d. %s (%s%s)%s", i+1, text, strings.ReplaceAll(r.Text("state"), "-", " "), owner, note)
 	}
 
@@ -131,10 +125,7 @@ func Markdown(b *board.Board, now time.Time) string {
 		line("None recorded.")
 	}
 	for _, r := range actions {
-		result := ""
-		if res := r.Text("result"); res != "" {
-			result = "; result: " + md(res, "  ")
-		}
+		result := prefixed("; result: ", md(r.Text("result"), "  "))
 		line("- %s — %s (owner %s)%s", utc(r.Text("at"), "?"), md(r.Text("action"), "  "), orNone(md(r.Text("owner"), ""), "nobody"), result)
 	}
 
@@ -162,10 +153,7 @@ func Markdown(b *board.Board, now time.Time) string {
 		if r.Text("status") == "done" {
 			box = "x"
 		}
-		due := ""
-		if d := r.Text("due"); d != "" {
-			due = ", due " + md(d, "")
-		}
+		due := prefixed(", due ", md(r.Text("due"), ""))
 		line("- [%s] %s (owner %s%s, %s)", box, md(r.Text("action"), "  "), orNone(md(r.Text("owner"), ""), "nobody"), due, r.Text("status"))
 	}
 

@@ -37,7 +37,7 @@ func newClientAddresses(trusted []net.IPNet) *clientAddresses {
 // such requests share the proxy's budget rather than escape the limits.
 func (a *clientAddresses) of(c *fiber.Ctx) string {
 	peer := c.Context().RemoteIP()
-	if len(a.trusted) == 0 || !a.isTrusted(peer) {
+	if !a.isTrusted(peer) {
 		return peer.String()
 	}
 	values := c.Context().Request.Header.PeekAll(fiber.HeaderXForwardedFor)

@@ -27,30 +27,30 @@ func dial(t *testing.T, ctx context.Context, base, token string) (*websocket.Con
 	t.Helper()
 	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/api/incidents/INC-FLOOR/ws", nil)
 	if err != nil {
-		t.Fatalf("dial: %v", err)
+		t.Fatalf("dial failed: %v", err)
 	}
 	if err := c.Write(ctx, websocket.MessageText, []byte(`{"type":"hello","token":"`+token+`","name":"t","since":0}`)); err != nil {
-		t.Fatalf("hello: %v", err)
+		t.Fatalf("sending hello failed: %v", err)
 	}
-	var w struct {
+	var welcome struct {
 		Type string `json:"type"`
 		Seq  int64  `json:"seq"`
 	}
-	readJSON(t, ctx, c, &w)
-	if w.Type != "welcome" {
-		t.Fatalf("first message is %q, want welcome", w.Type)
+	readJSON(t, ctx, c, &welcome)
+	if welcome.Type != "welcome" {
+		t.Fatalf("first message is %q, want welcome", welcome.Type)
 	}
-	return c, w.Seq
+	return c, welcome.Seq
 }
 
 func readJSON(t *testing.T, ctx context.Context, c *websocket.Conn, v any) int {
 	t.Helper()
 	_, data, err := c.Read(ctx)
 	if err != nil {
-		t.Fatalf("read: %v", err)
+		t.Fatalf("read failed: %v", err)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		t.Fatalf("message %s: %v", data, err)
+		t.Fatalf("message %s is not JSON: %v", data, err)
 	}
 	return len(data)
 }
@@ -102,7 +102,7 @@ func TestBroadcastReachesAllInOrder(t *testing.T) {
 }
 
 // TestViewerCannotBroadcast checks that only the edit token's messages are
-// sent on, and that a hello without a known token is refused.
+// sent on, and that a hello without a known token is rejected.
 func TestViewerCannotBroadcast(t *testing.T) {
 	srv, ctx := startFloor(t)
 
